@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .lexicon import (
     ANIMALS,
@@ -25,6 +24,7 @@ from .lexicon import (
     THING_SUFFIXES,
     TITLE_ROLES,
 )
+from .words import pos_words, word_spans
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 # Characters after which a word stands at the start of a clause (a likely subject).
@@ -92,7 +92,7 @@ def find_scene_characters(scene_text: str, cast: list[CastMember]) -> list[str]:
 
 def _lexicon_candidates(text: str) -> list[tuple[str, str]]:
     found = []
-    words = _word_spans(text)
+    words = word_spans(text)
     for m in _ANIMAL_RE.finditer(text):
         # A bare one-character animal (马, 狼) counts only as a word of its own: not 马上, 狼狈.
         if len(m.group(0)) == 1 and m.span() not in words:
@@ -112,7 +112,7 @@ def _inside_animal_compound(text: str, start: int) -> bool:
 
 def _name_candidates(text: str) -> list[tuple[str, str]]:
     """Return person-name forms: jieba `nr` words, surname + given name, reduplicated names (多多)."""
-    words = _pos_words(text)
+    words = pos_words(text)
     found = []
     for i, (w, tag) in enumerate(words):
         if tag.startswith("nr") and 2 <= len(w) <= 3 and _HAN.match(w) and not w.endswith(_NOT_NAME_ENDINGS):
@@ -123,24 +123,6 @@ def _name_candidates(text: str) -> list[tuple[str, str]]:
         if len(w) == 2 and w[0] == w[1] and _HAN.match(w) and tag in ("m", "nr", "nz", "n", "ng"):
             found.append((w, "person"))
     return [(f, k) for f, k in found if f not in KIN_ROLES and not _ANIMAL_RE.fullmatch(f)]
-
-
-def _word_spans(text: str) -> set[tuple[int, int]]:
-    """Return the (start, end) offsets of jieba's words in `text`."""
-    spans, pos = set(), 0
-    for w, _ in _pos_words(text):
-        spans.add((pos, pos + len(w)))
-        pos += len(w)
-    return spans
-
-
-@lru_cache(maxsize=8)
-def _pos_words(text: str) -> list[tuple[str, str]]:
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)  # jieba logs its dictionary loading at INFO on stderr
-    return [(p.word, p.flag) for p in jieba.posseg.cut(text)]
 
 
 def _merge_aliases(candidates: dict[str, CastMember], text: str) -> list[CastMember]:

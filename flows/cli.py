@@ -1,0 +1,135 @@
+"""The `huiben` command line: a thin layer over the library and the Prefect flow."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from storyboard.errors import UserError
+
+EXIT_USER_ERROR = 2
+
+
+class HuibenGroup(click.Group):
+    """A click group that turns UserError into one line on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as e:
+            click.echo(f"huiben: error: {e}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
+
+
+@click.group(cls=HuibenGroup)
+@click.version_option(package_name="huiben")
+def cli() -> None:
+    """huiben (绘本): illustrate Chinese stories into picture books.
+
+    \b
+    Quick start:
+      huiben build samples/kite_day.txt --renderer preview --out out/kite
+    """
+
+
+@cli.command()
+@click.argument("story", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (.yaml/.json) instead of stdout.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Book seed (default: a fixed house seed).")
+@click.option("--style", default="watercolor", show_default=True, help="Style preset: watercolor, crayon, ink, flat.")
+@click.option("--encoding", default=None, help="Force the story's encoding (default: detected).")
+def storyboard(story: Path, fmt: str, output: Path | None, seed: int | None, style: str, encoding: str | None) -> None:
+    """Print the storyboard of STORY (scenes, characters, prompts).
+
+    \b
+    Example:
+      huiben storyboard samples/kite_day.txt --format json
+      huiben storyboard samples/kite_day.txt -o kite.yaml   # edit, then: huiben build kite.yaml
+    """
+    from storyboard.build import build_storyboard
+    from storyboard.seeds import DEFAULT_BOOK_SEED
+    from storyboard.story_text import read_story
+    from storyboard.storyboard_file import dump_storyboard, save_storyboard
+
+    board = build_storyboard(read_story(story, encoding), seed=DEFAULT_BOOK_SEED if seed is None else seed, style=style)
+    if output:
+        save_storyboard(board, output)
+        click.echo(f"wrote {output} ({len(board.scenes)} scenes, {len(board.characters)} characters)", err=True)
+    else:
+        click.echo(dump_storyboard(board, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Book folder (default: out/<story name>).")
+@click.option("--renderer", type=click.Choice(["preview", "diffusion"]), default="preview", show_default=True)
+@click.option("--model", default="", help="Diffusion model: a registry name (taiyi, kolors…) or a local folder.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Book seed; same seed, same pictures.")
+@click.option("--style", default="watercolor", show_default=True, help="Style preset: watercolor, crayon, ink, flat.")
+@click.option("--encoding", default=None, help="Force the story's encoding (default: detected).")
+@click.option("--font", default=None, help="CJK TrueType font file (default: $HUIBEN_FONT, then fontconfig).")
+def build(source: Path, out_dir: Path | None, renderer: str, model: str, seed: int | None, style: str,
+          encoding: str | None, font: str | None) -> None:
+    """Build SOURCE (a story .txt or an edited storyboard .yaml) into a picture book.
+
+    \b
+    Writes OUT/book.pdf, OUT/pages/NN.png, OUT/storyboard.yaml and OUT/manifest.json.
+    Example:
+      huiben build samples/hedgehog_friends.txt --renderer preview --out out/hedgehog
+    """
+    started = time.perf_counter()
+    check_source(source, encoding)
+    from layout.fonts import find_cjk_font
+
+    font_path = find_cjk_font(font)  # before Prefect starts: a missing font costs no server start-up
+    out_dir = out_dir or Path("out") / slugify(source.stem)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir}: exists and is not a folder; choose another --out")
+
+    configure_prefect()
+    from flows.illustrate import illustrate_story
+
+    result = illustrate_story(
+        source=str(source), out_dir=str(out_dir), renderer=renderer, model=model, seed=seed,
+        style=style, encoding=encoding, font=str(font_path),
+    )
+    click.echo(f"book: {result.pdf} ({len(result.pages)} pages) in {time.perf_counter() - started:.1f} s", err=True)
+
+
+def check_source(source: Path, encoding: str | None) -> None:
+    """Raise UserError now for a bad input, so a typo never waits for Prefect to start."""
+    from storyboard.story_text import read_story
+    from storyboard.storyboard_file import is_storyboard_path, load_storyboard
+
+    if is_storyboard_path(source):
+        load_storyboard(source)
+    else:
+        read_story(source, encoding)
+
+
+def configure_prefect() -> None:
+    """Set quiet, CI-safe Prefect defaults unless the user has set them (see shared/PITFALLS.md)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def slugify(name: str) -> str:
+    """Return a safe folder name: story names never become raw paths."""
+    slug = re.sub(r"[^\w\-]+", "-", name, flags=re.UNICODE).strip("-._")
+    return slug[:60] or "book"
+
+
+def main() -> None:
+    """Entry point of the `huiben` console script."""
+    cli(prog_name="huiben")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

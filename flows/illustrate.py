@@ -1,0 +1,115 @@
+"""The Prefect flow `illustrate_story`: read -> storyboard -> render -> layout -> export."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from pydantic import BaseModel
+
+from layout.book import write_book
+from layout.fonts import find_cjk_font
+from layout.manifest import build_manifest, export_pages, write_manifest
+from render.pages import render_pages
+from render.renderer import get_renderer
+from storyboard.build import build_storyboard
+from storyboard.models import Storyboard
+from storyboard.seeds import DEFAULT_BOOK_SEED
+from storyboard.story_text import read_story
+from storyboard.storyboard_file import is_storyboard_path, load_storyboard, save_storyboard
+
+# Our own content-addressed page cache decides what to re-render; Prefect's result cache
+# would only duplicate it (and would leak results between runs, see shared/PITFALLS.md).
+STAGE = dict(cache_policy=NO_CACHE, persist_result=False)
+
+
+class BookResult(BaseModel):
+    """What a build produced: the book folder's files and how long each stage took (s)."""
+
+    out_dir: str
+    pdf: str
+    storyboard: str
+    manifest: str
+    pages: list[str]
+    timings_s: dict[str, float]
+
+
+@task(name="make-storyboard", **STAGE)
+def make_storyboard(source: str, seed: int | None, style: str, encoding: str | None) -> Storyboard:
+    """Return the storyboard: the edited file as is, or one built from a story text."""
+    path = Path(source)
+    if is_storyboard_path(path):
+        board = load_storyboard(path)
+        return board if seed is None else board.model_copy(update={"seed": seed})
+    story = read_story(path, encoding=encoding)
+    return build_storyboard(story, seed=DEFAULT_BOOK_SEED if seed is None else seed, style=style)
+
+
+@task(name="render-pages", **STAGE)
+def render_book_pages(board: Storyboard, renderer_name: str, model: str, font: str, cache_dir: str) -> tuple[list[str], list[str]]:
+    """Return (picture paths, job keys), rendering only pages not already in the cache."""
+    logger = get_run_logger()
+    renderer = get_renderer(renderer_name, font_path=font, model=model)
+    jobs = renderer.plan_jobs(board)
+
+    def progress(done: int, total: int, job, cached: bool) -> None:
+        logger.info("page %d/%d %s", done, total, "cached" if cached else "rendered")
+
+    paths = render_pages(renderer, jobs, Path(cache_dir), progress)
+    return [str(p) for p in paths], [j.key() for j in jobs]
+
+
+@task(name="layout-book", **STAGE)
+def layout_book(board: Storyboard, pictures: list[str], pdf: str, font: str) -> str:
+    """Write book.pdf and return its path."""
+    write_book(board, [Path(p) for p in pictures], Path(pdf), Path(font))
+    return pdf
+
+
+@task(name="export-assets", **STAGE)
+def export_assets(
+    board: Storyboard, pictures: list[str], jobs: list[str], out_dir: str, renderer: str, model: str, font: str,
+    timings: dict[str, float],
+) -> tuple[list[str], str, str]:
+    """Write storyboard.yaml, pages/NN.png and manifest.json; return their paths."""
+    out = Path(out_dir)
+    storyboard = save_storyboard(board, out / "storyboard.yaml")
+    pages = export_pages([Path(p) for p in pictures], out / "pages")
+    manifest = build_manifest(board, storyboard, pages, jobs, out / "book.pdf", renderer, model, Path(font), timings)
+    path = write_manifest(manifest, out / "manifest.json")
+    return [str(p) for p in pages], str(storyboard), str(path)
+
+
+@flow(name="illustrate-story", log_prints=True)
+def illustrate_story(
+    source: str,
+    out_dir: str,
+    renderer: str = "preview",
+    model: str = "",
+    seed: int | None = None,
+    style: str = "watercolor",
+    encoding: str | None = None,
+    font: str | None = None,
+) -> BookResult:
+    """Illustrate one story (or edited storyboard) into out_dir/book.pdf with its assets."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+
+    font_path = str(find_cjk_font(font))
+    board = make_storyboard(source, seed, style, encoding)
+    lap("storyboard")
+    pictures, jobs = render_book_pages(board, renderer, model, font_path, str(Path(out_dir) / "renders"))
+    lap("render")
+    pdf = layout_book(board, pictures, str(Path(out_dir) / "book.pdf"), font_path)
+    lap("layout")
+    pages, storyboard, manifest = export_assets(board, pictures, jobs, out_dir, renderer, model, font_path, timings)
+    lap("export")
+    return BookResult(out_dir=out_dir, pdf=pdf, storyboard=storyboard, manifest=manifest, pages=pages, timings_s=timings)
