@@ -22,26 +22,30 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> lis
 
 def _break_paragraph(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     units = _UNITS.findall(text)
-    lines: list[list[str]] = [[]]
-    for unit in units:
-        line = lines[-1]
-        if not line and unit.isspace():
-            continue
-        if not line or measure("".join(line) + unit) <= width:
-            line.append(unit)
-            continue
-        if unit[0] in NO_LINE_START:
-            # Carry the last character down with the punctuation; when the line would be
-            # left with a single unit, hang the mark in the margin instead (a small overflow).
-            if len(line) > 1:
-                carried = line.pop()
-                lines.append([carried, unit])
-            else:
-                line.append(unit)
-            continue
-        new: list[str] = []
-        while len(line) > 1 and line[-1][0] in NO_LINE_END:
-            new.insert(0, line.pop())
-        lines.append(new + ([] if unit.isspace() else [unit]))
-    # A carried-down unit can push a later line over; such lines are rare and within one glyph.
-    return ["".join(line).rstrip() for line in lines if line]
+    lines: list[str] = []
+    start = 0
+    while start < len(units):
+        end = start + 1  # a line holds at least one unit, however narrow the box
+        while end < len(units) and measure("".join(units[start : end + 1])) <= width:
+            end += 1
+        if end < len(units):
+            # Step back to the nearest allowed break; if the whole line has none, hang the
+            # closing marks in the margin instead (a small overflow beats a broken rule).
+            cut = end
+            while cut > start + 1 and not _may_break(units[cut - 1], units[cut]):
+                cut -= 1
+            if not _may_break(units[cut - 1], units[cut]):
+                cut = end
+                while cut < len(units) and units[cut][0] in NO_LINE_START:
+                    cut += 1
+            end = cut
+        lines.append("".join(units[start:end]).strip())
+        start = end
+        while start < len(units) and units[start].isspace():
+            start += 1
+    return [line for line in lines if line]
+
+
+def _may_break(before: str, after: str) -> bool:
+    """Return whether a line may end with `before` and the next begin with `after`."""
+    return after[0] not in NO_LINE_START and before[-1] not in NO_LINE_END
