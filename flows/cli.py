@@ -70,12 +70,15 @@ def storyboard(story: Path, fmt: str, output: Path | None, seed: int | None, sty
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Book folder (default: out/<story name>).")
 @click.option("--renderer", type=click.Choice(["preview", "diffusion"]), default="preview", show_default=True)
 @click.option("--model", default="", help="Diffusion model: a registry name (taiyi, kolors…) or a local folder.")
+@click.option("--steps", type=click.IntRange(1, 200), default=None, help="Diffusion steps (default: the model's).")
+@click.option("--width", type=click.IntRange(64, 2048), default=None, help="Picture width in pixels, a multiple of 8.")
+@click.option("--height", type=click.IntRange(64, 2048), default=None, help="Picture height in pixels, a multiple of 8.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Book seed; same seed, same pictures.")
 @click.option("--style", default="watercolor", show_default=True, help="Style preset: watercolor, crayon, ink, flat.")
 @click.option("--encoding", default=None, help="Force the story's encoding (default: detected).")
 @click.option("--font", default=None, help="CJK TrueType font file (default: $HUIBEN_FONT, then fontconfig).")
-def build(source: Path, out_dir: Path | None, renderer: str, model: str, seed: int | None, style: str,
-          encoding: str | None, font: str | None) -> None:
+def build(source: Path, out_dir: Path | None, renderer: str, model: str, steps: int | None, width: int | None,
+          height: int | None, seed: int | None, style: str, encoding: str | None, font: str | None) -> None:
     """Build SOURCE (a story .txt or an edited storyboard .yaml) into a picture book.
 
     \b
@@ -85,6 +88,13 @@ def build(source: Path, out_dir: Path | None, renderer: str, model: str, seed: i
     """
     started = time.perf_counter()
     check_source(source, encoding)
+    if renderer == "diffusion":
+        from render.models import resolve_model
+
+        resolve_model(model)  # offline and missing: exit 2 now, not after Prefect's start-up
+    for side in (width, height):
+        if side is not None and side % 8:
+            raise UserError(f"--width/--height must be multiples of 8 (got {side})")
     from layout.fonts import find_cjk_font
 
     font_path = find_cjk_font(font)  # before Prefect starts: a missing font costs no server start-up
@@ -93,10 +103,11 @@ def build(source: Path, out_dir: Path | None, renderer: str, model: str, seed: i
         raise UserError(f"{out_dir}: exists and is not a folder; choose another --out")
 
     configure_prefect()
-    from flows.illustrate import illustrate_story
+    from flows.illustrate import RenderSettings, illustrate_story
 
+    settings = RenderSettings(renderer=renderer, model=model, steps=steps, width=width, height=height)
     result = illustrate_story(
-        source=str(source), out_dir=str(out_dir), renderer=renderer, model=model, seed=seed,
+        source=str(source), out_dir=str(out_dir), settings=settings, seed=seed,
         style=style, encoding=encoding, font=str(font_path),
     )
     click.echo(f"book: {result.pdf} ({len(result.pages)} pages) in {time.perf_counter() - started:.1f} s", err=True)

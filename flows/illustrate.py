@@ -25,6 +25,16 @@ from storyboard.storyboard_file import is_storyboard_path, load_storyboard, save
 STAGE = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
+class RenderSettings(BaseModel):
+    """How pictures are made: renderer, model and the size/steps overrides (None: model default)."""
+
+    renderer: str = "preview"
+    model: str = ""
+    steps: int | None = None
+    width: int | None = None
+    height: int | None = None
+
+
 class BookResult(BaseModel):
     """What a build produced: the book folder's files and how long each stage took (s)."""
 
@@ -48,10 +58,10 @@ def make_storyboard(source: str, seed: int | None, style: str, encoding: str | N
 
 
 @task(name="render-pages", **STAGE)
-def render_book_pages(board: Storyboard, renderer_name: str, model: str, font: str, cache_dir: str) -> tuple[list[str], list[str]]:
+def render_book_pages(board: Storyboard, settings: RenderSettings, font: str, cache_dir: str) -> tuple[list[str], list[str]]:
     """Return (picture paths, job keys), rendering only pages not already in the cache."""
     logger = get_run_logger()
-    renderer = get_renderer(renderer_name, font_path=font, model=model)
+    renderer = get_renderer(settings.renderer, font, settings.model, settings.steps, settings.width, settings.height)
     jobs = renderer.plan_jobs(board)
 
     def progress(done: int, total: int, job, cached: bool) -> None:
@@ -70,14 +80,16 @@ def layout_book(board: Storyboard, pictures: list[str], pdf: str, font: str) -> 
 
 @task(name="export-assets", **STAGE)
 def export_assets(
-    board: Storyboard, pictures: list[str], jobs: list[str], out_dir: str, renderer: str, model: str, font: str,
+    board: Storyboard, pictures: list[str], jobs: list[str], out_dir: str, settings: RenderSettings, font: str,
     timings: dict[str, float],
 ) -> tuple[list[str], str, str]:
     """Write storyboard.yaml, pages/NN.png and manifest.json; return their paths."""
     out = Path(out_dir)
     storyboard = save_storyboard(board, out / "storyboard.yaml")
     pages = export_pages([Path(p) for p in pictures], out / "pages")
-    manifest = build_manifest(board, storyboard, pages, jobs, out / "book.pdf", renderer, model, Path(font), timings)
+    manifest = build_manifest(
+        board, storyboard, pages, jobs, out / "book.pdf", settings.renderer, settings.model, Path(font), timings
+    )
     path = write_manifest(manifest, out / "manifest.json")
     return [str(p) for p in pages], str(storyboard), str(path)
 
@@ -86,8 +98,7 @@ def export_assets(
 def illustrate_story(
     source: str,
     out_dir: str,
-    renderer: str = "preview",
-    model: str = "",
+    settings: RenderSettings = RenderSettings(),
     seed: int | None = None,
     style: str = "watercolor",
     encoding: str | None = None,
@@ -106,10 +117,10 @@ def illustrate_story(
     font_path = str(find_cjk_font(font))
     board = make_storyboard(source, seed, style, encoding)
     lap("storyboard")
-    pictures, jobs = render_book_pages(board, renderer, model, font_path, str(Path(out_dir) / "renders"))
+    pictures, jobs = render_book_pages(board, settings, font_path, str(Path(out_dir) / "renders"))
     lap("render")
     pdf = layout_book(board, pictures, str(Path(out_dir) / "book.pdf"), font_path)
     lap("layout")
-    pages, storyboard, manifest = export_assets(board, pictures, jobs, out_dir, renderer, model, font_path, timings)
+    pages, storyboard, manifest = export_assets(board, pictures, jobs, out_dir, settings, font_path, timings)
     lap("export")
     return BookResult(out_dir=out_dir, pdf=pdf, storyboard=storyboard, manifest=manifest, pages=pages, timings_s=timings)

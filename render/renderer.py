@@ -31,7 +31,8 @@ class Renderer(Protocol):
 
 
 @lru_cache(maxsize=4)
-def get_renderer(name: str, font_path: str = "", model: str = "") -> Renderer:
+def get_renderer(name: str, font_path: str = "", model: str = "", steps: int | None = None,
+                 width: int | None = None, height: int | None = None) -> Renderer:
     """Return the renderer `name`, built once per process (a model loads once for a whole batch)."""
     if name == "preview":
         from .preview import PreviewRenderer
@@ -40,5 +41,5 @@ def get_renderer(name: str, font_path: str = "", model: str = "") -> Renderer:
     if name == "diffusion":
         from .diffusion import DiffusionRenderer
 
-        return DiffusionRenderer(model=model or "taiyi")
+        return DiffusionRenderer(model=model, steps=steps, width=width, height=height)
     raise UserError(f"unknown renderer '{name}'; choose one of: {', '.join(RENDERERS)}")

@@ -67,3 +67,17 @@ def test_rerun_renders_nothing_and_edit_rerenders_one_page(built, font_path):
     new = set((out / "renders").glob("*.png")) - set(renders)
     assert len(new) == 1  # only the edited page was drawn again
     assert "金鱼" in PdfReader(out / "book.pdf").pages[1].extract_text()
+
+
+def test_flow_with_diffusion_renderer_on_tiny_model(prefect_harness, tmp_path, font_path):
+    pytest.importorskip("diffusers")
+    from flows.illustrate import RenderSettings, illustrate_story
+    from tiny_models import build_tiny_taiyi
+
+    model = build_tiny_taiyi(tmp_path / "tiny-taiyi")
+    settings = RenderSettings(renderer="diffusion", model=str(model), steps=2, width=64, height=64)
+    result = illustrate_story(source=str(SAMPLES / "moon_boat.gb18030.txt"), out_dir=str(tmp_path / "book"),
+                              settings=settings, font=str(font_path))
+    manifest = json.loads((tmp_path / "book" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["renderer"] == "diffusion" and manifest["model"] == str(model)
+    assert len(PdfReader(result.pdf).pages) == len(result.pages) + 1

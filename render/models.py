@@ -1,0 +1,110 @@
+"""The model registry: short names -> diffusers repos, pipeline classes and sensible defaults."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from storyboard.errors import UserError
+
+
+class ModelSpec(BaseModel):
+    """A diffusion model huiben knows how to run, with its defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    repo: str  # Hugging Face repo id, or a local folder
+    pipeline: str  # diffusers pipeline class name
+    width: int = 512
+    height: int = 512
+    steps: int = 25
+    guidance: float = 7.5
+    max_tokens: int = 77  # text-encoder budget the prompt must fit
+    note: str = ""
+
+
+REGISTRY = {
+    spec.name: spec
+    for spec in [
+        ModelSpec(
+            name="taiyi",
+            repo="IDEA-CCNL/Taiyi-Stable-Diffusion-1B-Chinese-v0.1",
+            pipeline="StableDiffusionPipeline",
+            max_tokens=512,
+            note="SD1.4 UNet + Chinese BERT text encoder (default)",
+        ),
+        ModelSpec(
+            name="taiyi-anime",
+            repo="IDEA-CCNL/Taiyi-Stable-Diffusion-1B-Anime-Chinese-v0.1",
+            pipeline="StableDiffusionPipeline",
+            max_tokens=512,
+            note="Taiyi fine-tuned on anime-style pictures",
+        ),
+        ModelSpec(
+            name="kolors",
+            repo="Kwai-Kolors/Kolors-diffusers",
+            pipeline="KolorsPipeline",
+            width=1024,
+            height=1024,
+            guidance=5.0,
+            max_tokens=256,
+            note="SDXL-class UNet + ChatGLM3 text encoder; needs sentencepiece",
+        ),
+        ModelSpec(
+            name="hunyuan-dit",
+            repo="Tencent-Hunyuan/HunyuanDiT-v1.2-Diffusers",
+            pipeline="HunyuanDiTPipeline",
+            width=1024,
+            height=1024,
+            guidance=5.0,
+            max_tokens=256,
+            note="bilingual DiT (CLIP + mT5 text encoders)",
+        ),
+    ]
+}
+DEFAULT_MODEL = "taiyi"
+
+
+def resolve_model(name: str) -> tuple[ModelSpec, Path, str]:
+    """Return (spec, local folder, revision) for a registry name or a local diffusers folder.
+
+    Never downloads: a model that is not on disk is a UserError that says how to get it.
+    """
+    name = name or DEFAULT_MODEL
+    folder = Path(name).expanduser()
+    if folder.is_dir():
+        index = folder / "model_index.json"
+        if not index.is_file():
+            raise UserError(f"{folder}: not a diffusers model folder (no model_index.json)")
+        pipeline = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "DiffusionPipeline")
+        spec = ModelSpec(name=str(folder), repo=str(folder.resolve()), pipeline=pipeline)
+        return spec, folder, _folder_revision(folder)
+    spec = REGISTRY.get(name)
+    if spec is None:
+        raise UserError(f"unknown model '{name}'; use one of {', '.join(REGISTRY)} or a local diffusers folder")
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    try:
+        path = Path(snapshot_download(spec.repo, local_files_only=True))
+    except (LocalEntryNotFoundError, FileNotFoundError, OSError):
+        raise UserError(
+            f"model '{spec.name}' ({spec.repo}) is not in the Hugging Face cache; on a machine online run "
+            f"`huiben models pull {spec.name}`, or pass --model /path/to/a/diffusers/folder"
+        ) from None
+    return spec, path, path.name  # the snapshot folder is named after the commit hash
+
+
+def _folder_revision(folder: Path) -> str:
+    """Return a short hash of a local folder's file names, sizes and mtimes (its 'revision')."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=8)
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            h.update(f"{p.relative_to(folder)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()

@@ -1,0 +1,98 @@
+"""The diffusion renderer on a tiny random-weight Taiyi-shaped model, loaded through the real code."""
+
+import pytest
+
+from conftest import SAMPLES
+from storyboard.build import build_storyboard
+from storyboard.errors import UserError
+from storyboard.story_text import read_story
+
+pytestmark = pytest.mark.slow
+torch = pytest.importorskip("torch")
+pytest.importorskip("diffusers")
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    from tiny_models import build_tiny_taiyi
+
+    return build_tiny_taiyi(tmp_path_factory.mktemp("tiny-taiyi"))
+
+
+@pytest.fixture(scope="module")
+def renderer(tiny_model):
+    from render.diffusion import DiffusionRenderer
+
+    return DiffusionRenderer(model=str(tiny_model), steps=2, width=64, height=64, batch_size=2, device="cpu")
+
+
+@pytest.fixture(scope="module")
+def board():
+    return build_storyboard(read_story(SAMPLES / "hedgehog_friends.txt"), seed=3)
+
+
+def png(image):
+    from render.pages import encode_png
+
+    return encode_png(image)
+
+
+def test_loads_bert_text_encoder_and_renders_pages(renderer, board):
+    from transformers import BertModel
+
+    jobs = renderer.plan_jobs(board)[:3]
+    images = renderer.render(jobs)
+    assert isinstance(renderer.pipeline().text_encoder, BertModel)
+    assert [im.size for im in images] == [(64, 64)] * 3
+    assert renderer.pipeline().tokenizer.model_max_length == 32
+
+
+def test_same_seed_same_bytes_regardless_of_batch(renderer, board):
+    jobs = renderer.plan_jobs(board)[:2]
+    batched = [png(im) for im in renderer.render(jobs)]
+    single = [png(renderer.render([j])[0]) for j in jobs]
+    assert batched == single
+    assert batched[0] != batched[1]
+
+
+def test_new_seed_changes_the_picture(renderer, board):
+    job = renderer.plan_jobs(board)[0]
+    other = job.model_copy(update={"seed": job.seed + 1})
+    assert job.key() != other.key()
+    assert png(renderer.render([job])[0]) != png(renderer.render([other])[0])
+
+
+def test_prompt_reaches_the_text_encoder(renderer, board):
+    job = renderer.plan_jobs(board)[0]
+    other = job.model_copy(update={"prompt": "红色的狐狸"})
+    assert png(renderer.render([job])[0]) != png(renderer.render([other])[0])
+
+
+def test_out_of_memory_retries_in_smaller_batches(renderer, board, monkeypatch):
+    jobs = renderer.plan_jobs(board)[:2]
+    expected = [png(im) for im in renderer.render(jobs)]
+    calls = []
+    real_call = renderer._call
+
+    def flaky(batch):
+        calls.append(len(batch))
+        if len(batch) > 1:
+            raise torch.cuda.OutOfMemoryError("simulated")
+        return real_call(batch)
+
+    monkeypatch.setattr(renderer, "_call", flaky)
+    assert [png(im) for im in renderer.render(jobs)] == expected
+    assert calls == [2, 1, 1] and renderer.batch_size == 1
+
+
+def test_missing_registry_model_is_a_clear_offline_error(monkeypatch, tmp_path):
+    from render.models import resolve_model
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(UserError, match="taiyi.*not in the Hugging Face cache.*huiben models pull taiyi"):
+        resolve_model("taiyi")
+    with pytest.raises(UserError, match="unknown model"):
+        resolve_model("no-such-model")
+    with pytest.raises(UserError, match="model_index.json"):
+        resolve_model(str(tmp_path))
