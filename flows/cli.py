@@ -113,6 +113,53 @@ def build(source: Path, out_dir: Path | None, renderer: str, model: str, steps: 
     click.echo(f"book: {result.pdf} ({len(result.pages)} pages) in {time.perf_counter() - started:.1f} s", err=True)
 
 
+@cli.group(cls=HuibenGroup, invoke_without_command=True)
+@click.pass_context
+def models(ctx: click.Context) -> None:
+    """List the diffusion models huiben knows and whether each is on this machine.
+
+    \b
+    Example:
+      huiben models             # registry and local presence
+      huiben models pull taiyi  # download on a machine that is online
+    """
+    if ctx.invoked_subcommand:
+        return
+    from render.models import REGISTRY, resolve_model
+
+    for spec in REGISTRY.values():
+        try:
+            _, path, _ = resolve_model(spec.name)
+            where = f"present: {path}"
+        except UserError:
+            where = "not downloaded"
+        click.echo(f"{spec.name:<12} {spec.repo:<50} {spec.width}x{spec.height}  {where}")
+        click.echo(f"{'':<12} {spec.note}")
+
+
+@models.command()
+@click.argument("name")
+def pull(name: str) -> None:
+    """Download model NAME (a registry name) into the Hugging Face cache.
+
+    \b
+    Example:
+      huiben models pull taiyi
+    """
+    from render.models import REGISTRY
+
+    spec = REGISTRY.get(name)
+    if spec is None:
+        raise UserError(f"unknown model '{name}'; use one of {', '.join(REGISTRY)}")
+    from huggingface_hub import snapshot_download
+
+    try:
+        path = snapshot_download(spec.repo)
+    except Exception as e:  # network, auth, disk: all end the same way for the user
+        raise UserError(f"could not download {spec.repo}: {str(e).splitlines()[0]}") from None
+    click.echo(f"{spec.name}: {path}")
+
+
 def check_source(source: Path, encoding: str | None) -> None:
     """Raise UserError now for a bad input, so a typo never waits for Prefect to start."""
     from storyboard.story_text import read_story

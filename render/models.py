@@ -85,8 +85,11 @@ def resolve_model(name: str) -> tuple[ModelSpec, Path, str]:
     spec = REGISTRY.get(name)
     if spec is None:
         raise UserError(f"unknown model '{name}'; use one of {', '.join(REGISTRY)} or a local diffusers folder")
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
+    try:
+        from huggingface_hub import snapshot_download
+        from huggingface_hub.errors import LocalEntryNotFoundError
+    except ImportError:
+        raise UserError("the diffusion renderer needs the model stack: pip install 'huiben[diffusion]'") from None
 
     try:
         path = Path(snapshot_download(spec.repo, local_files_only=True))

@@ -53,3 +53,19 @@ def test_missing_font_is_a_clear_error(tmp_path):
 def test_unknown_option_is_a_usage_error():
     result = run_huiben("build", str(SAMPLES / "kite_day.txt"), "--renderer", "oil-paint")
     assert result.returncode == 2 and "oil-paint" in result.stderr
+
+
+def test_offline_missing_model_fails_fast(tmp_path):
+    import os
+    import time
+
+    env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "build", str(SAMPLES / "kite_day.txt"), "--renderer", "diffusion",
+         "--out", str(tmp_path / "o")], capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "huiben models pull taiyi" in result.stderr and "Traceback" not in result.stderr
+    assert time.monotonic() - started < 20  # no retry loop, no Prefect start-up
+    assert not (tmp_path / "o").exists()
