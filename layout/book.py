@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from PIL import Image
@@ -22,7 +21,8 @@ from .linebreak import break_lines
 
 PAGE_SIZE = (210 * mm, 210 * mm)  # square: the most common picture-book trim
 MARGIN = 14 * mm
-PICTURE_HEIGHT = 128 * mm  # picture above text, 4:3 box at full text width
+PICTURE_HEIGHT = 128 * mm  # picture above text
+COLUMN = PICTURE_HEIGHT * 4 / 3  # a 4:3 picture box; the text column below has the same width
 TEXT_SIZES = (20, 19, 18, 17, 16, 15, 14, 13, 12, 11)  # pt, largest that fits wins (grade 1-2 reading size first)
 LEADING = 1.65  # line height / type size: open leading reads easier for children
 INK = (0.13, 0.13, 0.15)
@@ -44,7 +44,8 @@ def write_book(board: Storyboard, pictures: list[Path], pdf_path: Path, font_pat
     font = register_font(font_path)
     buf = io.BytesIO()
     # initialFontName: otherwise reportlab references (unembedded) Helvetica on every page.
-    canvas = Canvas(buf, pagesize=PAGE_SIZE, pageCompression=1, initialFontName=font, initialFontSize=12)
+    # invariant: no time stamps or random ids, so the same book gives the same PDF bytes.
+    canvas = Canvas(buf, pagesize=PAGE_SIZE, pageCompression=1, initialFontName=font, initialFontSize=12, invariant=True)
     canvas.setTitle(board.title)
     canvas.setAuthor("huiben")
     canvas.setSubject(f"{board.title} · {len(board.scenes)} pages")
@@ -73,8 +74,8 @@ def draw_cover(canvas: Canvas, board: Storyboard, picture: Path, font: str) -> N
     width, height = PAGE_SIZE
     canvas.setFillColorRGB(0.99, 0.97, 0.92)
     canvas.rect(0, 0, width, height, stroke=0, fill=1)
-    box_w = width - 2 * MARGIN
-    draw_picture(canvas, picture, MARGIN, height - MARGIN - PICTURE_HEIGHT, box_w, PICTURE_HEIGHT)
+    box_w, left = COLUMN, (width - COLUMN) / 2
+    draw_picture(canvas, picture, left, height - MARGIN - PICTURE_HEIGHT, box_w, PICTURE_HEIGHT)
     size = 34.0
     while stringWidth(board.title, font, size) > box_w and size > 16:
         size -= 2
@@ -84,14 +85,14 @@ def draw_cover(canvas: Canvas, board: Storyboard, picture: Path, font: str) -> N
     canvas.drawCentredString(width / 2, title_y, board.title)
     canvas.setFont(font, 10)
     canvas.setFillColorRGB(0.4, 0.4, 0.42)
-    canvas.drawCentredString(width / 2, MARGIN, f"绘本 huiben · {date.today():%Y-%m-%d}")
+    canvas.drawCentredString(width / 2, MARGIN, "绘本 huiben")
 
 
 def draw_story_page(canvas: Canvas, text: str, picture: Path, number: int, font: str) -> BookPage:
     """Draw one story page (picture above text, page number below) and return its layout."""
     width, height = PAGE_SIZE
-    box_w = width - 2 * MARGIN
-    draw_picture(canvas, picture, MARGIN, height - MARGIN - PICTURE_HEIGHT, box_w, PICTURE_HEIGHT)
+    box_w, left = COLUMN, (width - COLUMN) / 2
+    draw_picture(canvas, picture, left, height - MARGIN - PICTURE_HEIGHT, box_w, PICTURE_HEIGHT)
 
     text_top = height - MARGIN - PICTURE_HEIGHT - 8 * mm
     text_bottom = MARGIN + 8 * mm  # room for the page number
@@ -101,7 +102,7 @@ def draw_story_page(canvas: Canvas, text: str, picture: Path, number: int, font:
     y = text_top - size
     for i, line in enumerate(lines):
         last = i == len(lines) - 1
-        draw_justified(canvas, line, MARGIN, y, box_w, font, size, justify=not last)
+        draw_justified(canvas, line, left, y, box_w, font, size, justify=not last)
         y -= size * LEADING
 
     canvas.setFont(font, 10)

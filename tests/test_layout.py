@@ -84,3 +84,13 @@ def test_pdf_text_contains_every_sentence(book):
     for scene in board.scenes:
         for sentence in split_sentences(scene.text):
             assert "".join(sentence.split()) in flat, sentence
+
+
+def test_same_book_gives_the_same_pdf_bytes(book, tmp_path, font_path):
+    board, pdf = book
+    pictures = sorted((pdf.parent / "renders").glob("*.png"))
+    order = {p.stem: p for p in pictures}
+    jobs = PreviewRenderer(str(font_path)).plan_jobs(board)
+    again = tmp_path / "again.pdf"
+    write_book(board, [order[j.key()] for j in jobs], again, font_path)
+    assert again.read_bytes() == pdf.read_bytes()
