@@ -10,6 +10,7 @@ from .prompts import DEFAULT_STYLE, NEGATIVE_PROMPT, build_prompt, describe_char
 from .scenes import split_scenes
 from .seeds import DEFAULT_BOOK_SEED, derive_seed
 from .story_text import StoryText
+from .words import tag_words, words_between
 
 
 def build_storyboard(story: StoryText, seed: int = DEFAULT_BOOK_SEED, style: str = DEFAULT_STYLE) -> Storyboard:
@@ -17,9 +18,10 @@ def build_storyboard(story: StoryText, seed: int = DEFAULT_BOOK_SEED, style: str
     scene_texts = split_scenes(story.body)
     # Traditional-script stories keep their text; analysis runs on a simplified copy.
     analysed = [to_simplified(t) for t in scene_texts]
-    cast = find_cast("\n".join(analysed))
     original_body = "\n".join(scene_texts)
     simplified_body = "\n".join(analysed)
+    words = tag_words(simplified_body)  # one segmentation of the whole book, shared by every step
+    cast = find_cast(simplified_body)
 
     characters = []
     for member in cast:
@@ -38,9 +40,11 @@ def build_storyboard(story: StoryText, seed: int = DEFAULT_BOOK_SEED, style: str
     every_form = {f for m in cast for f in m.forms()}
 
     scenes = []
+    start = 0
     for i, (text, simple) in enumerate(zip(scene_texts, analysed)):
         present = [written[n] for n in find_scene_characters(simple, cast)]
-        setting = scene_setting_words(simple, exclude=every_form)
+        setting = scene_setting_words(words_between(words, start, start + len(simple)), exclude=every_form)
+        start += len(simple) + 1  # the "\n" that joins scenes
         scenes.append(
             Scene(
                 text=text,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .cast import CastMember
 from .lexicon import KIN_GENDER
-from .words import pos_words
+from .words import Word
 
 STYLES = {
     "watercolor": "儿童绘本插画，水彩画，柔和温暖的色彩，干净的线条",
@@ -52,14 +52,15 @@ def build_prompt(style: str, descriptions: list[str], setting: list[str]) -> str
     return "；".join(parts)
 
 
-def scene_setting_words(scene_text: str, exclude: set[str], limit: int = 8) -> list[str]:
-    """Return up to `limit` nouns, places and verbs of a scene (what it shows), in text order."""
-    words: list[str] = []
-    for w, tag in pos_words(scene_text):
-        if len(w) < 2 or w in exclude or any(w in e or e in w for e in exclude):
+def scene_setting_words(words: list[Word], exclude: set[str], limit: int = 8) -> list[str]:
+    """Return up to `limit` nouns, places, times and verbs of a scene (what it shows), in text order."""
+    found: list[str] = []
+    for w in words:
+        if len(w.text) < 2 or w.tag[:1] not in ("n", "s", "t", "v") or w.tag in ("nr", "nrt", "nrfg", "vshi", "vyou"):
             continue
-        if tag[:1] in ("n", "s", "t", "v") and tag not in ("nr", "vshi", "vyou") and w not in words:
-            words.append(w)
-        if len(words) >= limit:
+        if w.text in found or any(w.text in e or e in w.text for e in exclude):
+            continue
+        found.append(w.text)
+        if len(found) >= limit:
             break
-    return words
+    return found

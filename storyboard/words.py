@@ -1,24 +1,58 @@
-"""jieba word segmentation with part-of-speech tags, loaded once and cached per text."""
+"""jieba words with dictionary part-of-speech tags and character offsets, for one whole text."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
+
+UNKNOWN = "un"  # a word jieba's HMM found that its dictionary does not know (often a name)
 
 
-@lru_cache(maxsize=64)
-def pos_words(text: str) -> list[tuple[str, str]]:
-    """Return jieba's (word, part-of-speech) pairs for `text`."""
+class Word(NamedTuple):
+    """A word of the text: its string, its dictionary tag, and its start offset."""
+
+    text: str
+    tag: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        """Return the offset just after the word."""
+        return self.start + len(self.text)
+
+
+@lru_cache(maxsize=1)
+def _tagger():
     import jieba
     import jieba.posseg
 
     jieba.setLogLevel(60)  # jieba logs its dictionary loading at INFO on stderr
-    return [(p.word, p.flag) for p in jieba.posseg.cut(text)]
+    jieba.initialize()
+    return jieba.lcut, jieba.posseg.dt.word_tag_tab
 
 
-def word_spans(text: str) -> set[tuple[int, int]]:
-    """Return the (start, end) offsets of jieba's words in `text`."""
-    spans, pos = set(), 0
-    for w, _ in pos_words(text):
-        spans.add((pos, pos + len(w)))
+@lru_cache(maxsize=8)
+def tag_words(text: str) -> tuple[Word, ...]:
+    """Return the words of `text` with their dictionary tags.
+
+    jieba.posseg would tag unknown words with its HMM, but is ~13x slower than lcut
+    (PITFALLS: ~46 KB/s vs ~300 KB/s); the dictionary tag plus UNKNOWN is enough here.
+    """
+    lcut, tags = _tagger()
+    words, pos = [], 0
+    for w in lcut(text):
+        words.append(Word(w, tags.get(w, UNKNOWN), pos))
         pos += len(w)
-    return spans
+    return tuple(words)
+
+
+def words_between(words: tuple[Word, ...], start: int, end: int) -> list[Word]:
+    """Return the words that lie inside [start, end) (bisect on offsets)."""
+    import bisect
+
+    i = bisect.bisect_left(words, start, key=lambda w: w.start)
+    out = []
+    while i < len(words) and words[i].end <= end:
+        out.append(words[i])
+        i += 1
+    return out
