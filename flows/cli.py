@@ -34,17 +34,44 @@ def cli() -> None:
     \b
     Quick start:
       huiben build samples/kite_day.txt --renderer preview --out out/kite
+    Defaults for any option (pages: 12, style: crayon, …) can be set in
+    $HUIBEN_HOME/config.yaml (default ~/.huiben/config.yaml).
     """
+
+
+def storyboard_options(command):
+    """Add the options that decide the storyboard (shared by `storyboard` and `build`)."""
+    options = [
+        click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Book seed; same seed, same pictures."),
+        click.option("--style", default="watercolor", show_default=True, help="Style preset: watercolor, crayon, ink, flat."),
+        click.option("--pages", type=click.IntRange(1, 1000), default=None, help="Fit the story to this many pages."),
+        click.option("--max-page-chars", type=click.IntRange(20, 2000), default=160, show_default=True,
+                     help="Most story characters on one page."),
+        click.option("--max-pages", type=click.IntRange(1, 100000), default=200, show_default=True,
+                     help="Refuse books longer than this."),
+        click.option("--cast", type=click.Path(path_type=Path), default=None,
+                     help="Cast file (YAML): names, aliases, looks, seeds, reference images."),
+        click.option("--encoding", default=None, help="Force the story's encoding (default: detected)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def make_options(seed, style, pages, max_page_chars, max_pages, cast, encoding):
+    """Return StoryboardOptions from the shared CLI options."""
+    from storyboard.build import StoryboardOptions
+
+    return StoryboardOptions(seed=seed, style=style, pages=pages, max_page_chars=max_page_chars,
+                             max_pages=max_pages, cast=str(cast) if cast else None, encoding=encoding)
 
 
 @cli.command()
 @click.argument("story", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (.yaml/.json) instead of stdout.")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Book seed (default: a fixed house seed).")
-@click.option("--style", default="watercolor", show_default=True, help="Style preset: watercolor, crayon, ink, flat.")
-@click.option("--encoding", default=None, help="Force the story's encoding (default: detected).")
-def storyboard(story: Path, fmt: str, output: Path | None, seed: int | None, style: str, encoding: str | None) -> None:
+@storyboard_options
+def storyboard(story: Path, fmt: str, output: Path | None, **options) -> None:
     """Print the storyboard of STORY (scenes, characters, prompts).
 
     \b
@@ -52,12 +79,10 @@ def storyboard(story: Path, fmt: str, output: Path | None, seed: int | None, sty
       huiben storyboard samples/kite_day.txt --format json
       huiben storyboard samples/kite_day.txt -o kite.yaml   # edit, then: huiben build kite.yaml
     """
-    from storyboard.build import build_storyboard
-    from storyboard.seeds import DEFAULT_BOOK_SEED
-    from storyboard.story_text import read_story
+    from storyboard.build import load_or_build_storyboard
     from storyboard.storyboard_file import dump_storyboard, save_storyboard
 
-    board = build_storyboard(read_story(story, encoding), seed=DEFAULT_BOOK_SEED if seed is None else seed, style=style)
+    board = load_or_build_storyboard(story, make_options(**options))
     if output:
         save_storyboard(board, output)
         click.echo(f"wrote {output} ({len(board.scenes)} scenes, {len(board.characters)} characters)", err=True)
@@ -73,12 +98,10 @@ def storyboard(story: Path, fmt: str, output: Path | None, seed: int | None, sty
 @click.option("--steps", type=click.IntRange(1, 200), default=None, help="Diffusion steps (default: the model's).")
 @click.option("--width", type=click.IntRange(64, 2048), default=None, help="Picture width in pixels, a multiple of 8.")
 @click.option("--height", type=click.IntRange(64, 2048), default=None, help="Picture height in pixels, a multiple of 8.")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Book seed; same seed, same pictures.")
-@click.option("--style", default="watercolor", show_default=True, help="Style preset: watercolor, crayon, ink, flat.")
-@click.option("--encoding", default=None, help="Force the story's encoding (default: detected).")
 @click.option("--font", default=None, help="CJK TrueType font file (default: $HUIBEN_FONT, then fontconfig).")
+@storyboard_options
 def build(source: Path, out_dir: Path | None, renderer: str, model: str, steps: int | None, width: int | None,
-          height: int | None, seed: int | None, style: str, encoding: str | None, font: str | None) -> None:
+          height: int | None, font: str | None, **options) -> None:
     """Build SOURCE (a story .txt or an edited storyboard .yaml) into a picture book.
 
     \b
@@ -87,7 +110,8 @@ def build(source: Path, out_dir: Path | None, renderer: str, model: str, steps: 
       huiben build samples/hedgehog_friends.txt --renderer preview --out out/hedgehog
     """
     started = time.perf_counter()
-    check_source(source, encoding)
+    opts = make_options(**options)
+    check_source(source, opts)
     if renderer == "diffusion":
         from render.models import resolve_model
 
@@ -106,10 +130,7 @@ def build(source: Path, out_dir: Path | None, renderer: str, model: str, steps: 
     from flows.illustrate import RenderSettings, illustrate_story
 
     settings = RenderSettings(renderer=renderer, model=model, steps=steps, width=width, height=height)
-    result = illustrate_story(
-        source=str(source), out_dir=str(out_dir), settings=settings, seed=seed,
-        style=style, encoding=encoding, font=str(font_path),
-    )
+    result = illustrate_story(source=str(source), out_dir=str(out_dir), settings=settings, options=opts, font=str(font_path))
     click.echo(f"book: {result.pdf} ({len(result.pages)} pages) in {time.perf_counter() - started:.1f} s", err=True)
 
 
@@ -160,15 +181,18 @@ def pull(name: str) -> None:
     click.echo(f"{spec.name}: {path}")
 
 
-def check_source(source: Path, encoding: str | None) -> None:
+def check_source(source: Path, options) -> None:
     """Raise UserError now for a bad input, so a typo never waits for Prefect to start."""
+    from storyboard.cast_file import load_cast_file
     from storyboard.story_text import read_story
     from storyboard.storyboard_file import is_storyboard_path, load_storyboard
 
     if is_storyboard_path(source):
         load_storyboard(source)
     else:
-        read_story(source, encoding)
+        read_story(source, options.encoding)
+    if options.cast:
+        load_cast_file(options.cast)
 
 
 def configure_prefect() -> None:
@@ -184,9 +208,36 @@ def slugify(name: str) -> str:
     return slug[:60] or "book"
 
 
+def config_path() -> Path:
+    """Return the user's config file: $HUIBEN_HOME/config.yaml (default ~/.huiben/config.yaml)."""
+    return Path(os.environ.get("HUIBEN_HOME", "~/.huiben")).expanduser() / "config.yaml"
+
+
+def load_config_defaults() -> dict:
+    """Return click's default_map from the config file: its keys are option names (pages, style…)."""
+    path = config_path()
+    if not path.is_file():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise UserError(f"{path}: cannot read the config file ({str(e).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: the config file must be a mapping such as `pages: 12`")
+    data = {k.replace("-", "_"): v for k, v in data.items()}
+    return {"build": data, "storyboard": data}
+
+
 def main() -> None:
     """Entry point of the `huiben` console script."""
-    cli(prog_name="huiben")
+    try:
+        defaults = load_config_defaults()
+    except UserError as e:
+        click.echo(f"huiben: error: {e}", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    cli(prog_name="huiben", default_map=defaults)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,9 @@ from layout.fonts import find_cjk_font
 from layout.manifest import build_manifest, export_pages, write_manifest
 from render.pages import render_pages
 from render.renderer import get_renderer
-from storyboard.build import build_storyboard
+from storyboard.build import StoryboardOptions, load_or_build_storyboard
 from storyboard.models import Storyboard
-from storyboard.seeds import DEFAULT_BOOK_SEED
-from storyboard.story_text import read_story
-from storyboard.storyboard_file import is_storyboard_path, load_storyboard, save_storyboard
+from storyboard.storyboard_file import save_storyboard
 
 # Our own content-addressed page cache decides what to re-render; Prefect's result cache
 # would only duplicate it (and would leak results between runs, see shared/PITFALLS.md).
@@ -47,14 +45,9 @@ class BookResult(BaseModel):
 
 
 @task(name="make-storyboard", **STAGE)
-def make_storyboard(source: str, seed: int | None, style: str, encoding: str | None) -> Storyboard:
+def make_storyboard(source: str, options: StoryboardOptions) -> Storyboard:
     """Return the storyboard: the edited file as is, or one built from a story text."""
-    path = Path(source)
-    if is_storyboard_path(path):
-        board = load_storyboard(path)
-        return board if seed is None else board.model_copy(update={"seed": seed})
-    story = read_story(path, encoding=encoding)
-    return build_storyboard(story, seed=DEFAULT_BOOK_SEED if seed is None else seed, style=style)
+    return load_or_build_storyboard(source, options)
 
 
 @task(name="render-pages", **STAGE)
@@ -99,9 +92,7 @@ def illustrate_story(
     source: str,
     out_dir: str,
     settings: RenderSettings = RenderSettings(),
-    seed: int | None = None,
-    style: str = "watercolor",
-    encoding: str | None = None,
+    options: StoryboardOptions = StoryboardOptions(),
     font: str | None = None,
 ) -> BookResult:
     """Illustrate one story (or edited storyboard) into out_dir/book.pdf with its assets."""
@@ -115,7 +106,7 @@ def illustrate_story(
         clock = now
 
     font_path = str(find_cjk_font(font))
-    board = make_storyboard(source, seed, style, encoding)
+    board = make_storyboard(source, options)
     lap("storyboard")
     pictures, jobs = render_book_pages(board, settings, font_path, str(Path(out_dir) / "renders"))
     lap("render")

@@ -78,9 +78,16 @@ def find_cast(text: str) -> list[CastMember]:
     return cast
 
 
-def find_scene_characters(scene_text: str, cast: list[CastMember]) -> list[str]:
-    """Return the canonical names of the characters a scene mentions, in order of first mention."""
-    owner = {f: m.name for m in cast for f in m.forms()}
+def cast_index(cast: list[CastMember]) -> dict[str, str]:
+    """Return {surface form: canonical name} for every name and alias of the cast."""
+    return {f: m.name for m in cast for f in m.forms()}
+
+
+def find_scene_characters(scene_text: str, owner: dict[str, str]) -> list[str]:
+    """Return the canonical names of the characters a scene mentions, in order of first mention.
+
+    `owner` comes from cast_index().
+    """
     spans = find_spans(scene_text, list(owner))
     first = sorted((s[0][0], owner[f]) for f, s in spans.items() if s)
     return list(dict.fromkeys(name for _, name in first))
@@ -107,10 +114,10 @@ def _alternation(forms: tuple[str, ...]) -> re.Pattern:
 
 def _lexicon_candidates(text: str, words: tuple[Word, ...]) -> list[tuple[str, str]]:
     found = []
-    word_spans = {(w.start, w.end) for w in words}
+    ends = {w.start: w.end for w in words if len(w.text) == 1}
     for m in _ANIMAL_RE.finditer(text):
         # A bare one-character animal (马, 狼) counts only as a word of its own: not 马上, 狼狈.
-        if len(m.group(0)) == 1 and m.span() not in word_spans:
+        if len(m.group(0)) == 1 and ends.get(m.start()) != m.end():
             continue
         if not _is_group_or_thing(text, m.end()):
             found.append((m.group(0), "animal"))
@@ -120,9 +127,12 @@ def _lexicon_candidates(text: str, words: tuple[Word, ...]) -> list[tuple[str, s
     return found
 
 
+_ENDS_WITH_ANIMAL = re.compile(rf"(?:{'|'.join(ANIMALS)})$")
+
+
 def _inside_animal_compound(text: str, start: int) -> bool:
     # 熊妈妈: the kin word belongs to the animal compound already found.
-    return any(text[max(0, start - len(a)) : start] == a for a in ANIMALS)
+    return _ENDS_WITH_ANIMAL.search(text, max(0, start - 5), start) is not None
 
 
 def _name_candidates(words: tuple[Word, ...]) -> list[tuple[str, str]]:

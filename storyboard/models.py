@@ -18,6 +18,8 @@ class Character(BaseModel):
     description: str = ""  # canonical appearance, repeated verbatim in every prompt
     seed: int = Field(ge=0, lt=2**32)
     reference_image: str | None = None  # a user-supplied portrait, used instead of rendering one
+    embedding: str | None = None  # textual-inversion embedding file, loaded as `token`
+    token: str | None = None
 
 
 class Scene(BaseModel):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from .cast import CastMember
 from .lexicon import KIN_GENDER
 from .words import Word
@@ -13,6 +16,9 @@ STYLES = {
     "flat": "儿童绘本插画，扁平风格，简洁的形状，鲜艳的色彩",
 }
 DEFAULT_STYLE = "watercolor"
+# Text-encoder budget: CLIP-based SD models read 77 tokens; Taiyi's BERT reads more, but a
+# prompt longer than this dilutes attention over the parts that matter (the characters).
+PROMPT_TOKENS = 77
 NEGATIVE_PROMPT = "低质量，模糊，变形，畸形的手，多余的手指，文字，水印，签名，恐怖，暴力，血腥，成人内容"
 
 # Clothing and accessories that anchor a character's look from page to page; chosen by seed.
@@ -43,24 +49,59 @@ def describe_character(member: CastMember, seed: int) -> str:
     return f"{child.get(gender, '七岁左右的中国小孩，黑色短发')}，穿着{outfit}"
 
 
-def build_prompt(style: str, descriptions: list[str], setting: list[str]) -> str:
-    """Return the scene prompt: style, then every character description verbatim, then setting words."""
-    parts = [STYLES.get(style, style)]
-    parts += descriptions
-    if setting:
-        parts.append("，".join(setting))
+def build_prompt(style: str, descriptions: list[str], setting: list[str], max_tokens: int = PROMPT_TOKENS) -> str:
+    """Return the scene prompt: style, every character description verbatim, then setting words.
+
+    Fitted to `max_tokens` by dropping the least important parts first: setting words from the
+    end, then the style preset down to its first clause. A character's description is never cut.
+    """
+    style_text = STYLES.get(style, style)
+    fixed = sum(count_tokens(d) + 1 for d in descriptions)  # +1: the "；" before each part
+    words = [count_tokens(w) + 1 for w in setting]  # +1: the "，" or "；" before each word
+    keep = len(setting)
+    while 2 + count_tokens(style_text) + fixed + sum(words[:keep]) > max_tokens:
+        if keep:
+            keep -= 1  # the last setting words are the least important
+        elif "，" in style_text:
+            style_text = style_text.split("，")[0]
+        else:
+            break  # only descriptions left: they stay whole, the model truncates the rest
+    parts = [style_text, *descriptions] + (["，".join(setting[:keep])] if keep else [])
     return "；".join(parts)
 
 
-def scene_setting_words(words: list[Word], exclude: set[str], limit: int = 8) -> list[str]:
-    """Return up to `limit` nouns, places, times and verbs of a scene (what it shows), in text order."""
+_TOKEN = re.compile(r"[A-Za-z0-9]+|\S")
+
+
+@lru_cache(maxsize=4096)  # descriptions and setting words repeat on every page
+def count_tokens(text: str) -> int:
+    """Return the token count of `text` for a Chinese BERT tokenizer (Taiyi): a token per
+    character, a Latin word or number as one (without the [CLS]/[SEP] pair)."""
+    return len(_TOKEN.findall(text))
+
+
+def name_parts(names: set[str]) -> set[str]:
+    """Return every substring of two or more characters of the names (大海 of 王大海)."""
+    return {n[i:j] for n in names for i in range(len(n)) for j in range(i + 2, len(n) + 1)}
+
+
+def scene_setting_words(words: list[Word], names: set[str], limit: int = 8) -> list[str]:
+    """Return up to `limit` nouns, places, times and verbs of a scene (what it shows), in text order.
+
+    `names` comes from name_parts(): words that are, or are inside, a character's name are skipped.
+    """
     found: list[str] = []
     for w in words:
         if len(w.text) < 2 or w.tag[:1] not in ("n", "s", "t", "v") or w.tag in ("nr", "nrt", "nrfg", "vshi", "vyou"):
             continue
-        if w.text in found or any(w.text in e or e in w.text for e in exclude):
+        if w.text in found or w.text in names or any(n in w.text for n in _names_inside(w.text, names)):
             continue
         found.append(w.text)
         if len(found) >= limit:
             break
     return found
+
+
+def _names_inside(word: str, names: set[str]) -> list[str]:
+    # Words are short (2-4 characters): checking their substrings beats scanning every name.
+    return [word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1) if word[i:j] in names]

@@ -44,15 +44,3 @@ def tag_words(text: str) -> tuple[Word, ...]:
         words.append(Word(w, tags.get(w, UNKNOWN), pos))
         pos += len(w)
     return tuple(words)
-
-
-def words_between(words: tuple[Word, ...], start: int, end: int) -> list[Word]:
-    """Return the words that lie inside [start, end) (bisect on offsets)."""
-    import bisect
-
-    i = bisect.bisect_left(words, start, key=lambda w: w.start)
-    out = []
-    while i < len(words) and words[i].end <= end:
-        out.append(words[i])
-        i += 1
-    return out

