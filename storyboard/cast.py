@@ -22,10 +22,12 @@ from .lexicon import (
     KIN_ROLES,
     PRONOUNS,
     SIZE_PREFIXES,
+    SPEECH_ADVERBS,
     SPEECH_VERBS,
     SURNAMES,
     THING_SUFFIXES,
     TITLE_ROLES,
+    VERBISH_ENDINGS,
 )
 from .words import UNKNOWN, Word, tag_words
 
@@ -36,7 +38,11 @@ _CONJUNCTIONS = ("和", "跟", "与", "同", "对", "向", "给", "帮", "叫", 
 _ANIMAL_RE = re.compile(
     rf"(?:[{SIZE_PREFIXES}])?(?:[{COLOURS}])?(?:{'|'.join(ANIMALS)})(?:{'|'.join(KIN_ROLES)})?"
 )
-_KIN_RE = re.compile(rf"(?:[{''.join(sorted(SURNAMES))}](?={'|'.join(TITLE_ROLES)}))?(?:{'|'.join(KIN_ROLES)})")
+# Optional surname before a title (李老师), optional kin word after a role (警察叔叔, 医生阿姨).
+_KIN_RE = re.compile(
+    rf"(?:[{''.join(sorted(SURNAMES))}](?={'|'.join(TITLE_ROLES)}))?(?:{'|'.join(KIN_ROLES)})"
+    rf"(?:叔叔|阿姨|伯伯|爷爷|奶奶|姐姐|哥哥)?"
+)
 # Words tagged as names that are not names in stories (see PITFALLS): places and objects.
 _NOT_NAME_ENDINGS = ("河", "边", "山", "村", "路", "街", "城", "的", "了", "上", "里", "着", "说", "们")
 _NAME_TAGS = ("nr", "nrt", "nrfg", UNKNOWN)
@@ -121,9 +127,14 @@ def _lexicon_candidates(text: str, words: tuple[Word, ...]) -> list[tuple[str, s
             continue
         if not _is_group_or_thing(text, m.end()):
             found.append((m.group(0), "animal"))
+    by_end = {w.end: w for w in words}
     for m in _KIN_RE.finditer(text):
-        if not _is_group_or_thing(text, m.end()) and not _inside_animal_compound(text, m.start()):
-            found.append((m.group(0), "kin"))
+        if _is_group_or_thing(text, m.end()) or _inside_animal_compound(text, m.start()):
+            continue
+        found.append((m.group(0), "kin"))
+        before = by_end.get(m.start())
+        if before and before.tag == "n" and 2 <= len(before.text) <= 3 and m.group(0) in KIN_GENDER:
+            found.append((before.text + m.group(0), "thing"))  # 茶壶爷爷: a thing addressed as kin
     return found
 
 
@@ -137,17 +148,34 @@ def _inside_animal_compound(text: str, start: int) -> bool:
 
 def _name_candidates(words: tuple[Word, ...]) -> list[tuple[str, str]]:
     """Return person-name forms: name-tagged or unknown words, surname + given name, 多多-style names."""
-    found = []
+    found, things = [], []
     for i, w in enumerate(words):
         text, tag = w.text, w.tag
         if tag in _NAME_TAGS and 2 <= len(text) <= 3 and _HAN.match(text) and not text.endswith(_NOT_NAME_ENDINGS):
-            found.append(text)
+            if not text.endswith(VERBISH_ENDINGS):  # 齐声, 塞进: verbs the dictionary tags as names
+                found.append(text)
+        at_clause_start = i == 0 or words[i - 1].text[-1] in _CLAUSE_START
+        if tag == "n" and 2 <= len(text) <= 3 and at_clause_start and _speaks_next(words, i):
+            things.append(text)  # a noun that speaks is a character (a talking teapot)
         nxt = words[i + 1] if i + 1 < len(words) else None
         if text in SURNAMES and nxt and 1 <= len(nxt.text) <= 2 and _HAN.match(nxt.text) and nxt.tag[:1] in ("n", "j", "u"):
             found.append(text + nxt.text)
-        if len(text) == 2 and text[0] == text[1] and _HAN.match(text) and tag in ("m", "nr", "nz", "n", "ng", UNKNOWN):
-            found.append(text)
-    return [(f, "person") for f in found if f not in KIN_ROLES and not _ANIMAL_RE.fullmatch(f)]
+        if len(text) == 2 and text[0] == text[1] and _HAN.match(text):
+            after_animal = i > 0 and _ANIMAL_RE.fullmatch(words[i - 1].text) is not None
+            if tag in ("m", "nr", "nz", "n", "ng", UNKNOWN) or after_animal:  # 松鼠跳跳: a name after a species
+                found.append(text)
+    people = [(f, "person") for f in found if f not in KIN_ROLES and not _ANIMAL_RE.fullmatch(f)]
+    return people + [
+        (f, "thing") for f in things if f not in KIN_ROLES and f not in SPEECH_ADVERBS and not _ANIMAL_RE.fullmatch(f)
+    ]
+
+
+def _speaks_next(words: tuple[Word, ...], i: int) -> bool:
+    """Return whether words[i] is followed by a verb of speech, maybe after one adverb."""
+    following = [w.text for w in words[i + 1 : i + 3]]
+    if following and following[0] in SPEECH_ADVERBS:
+        following = following[1:]
+    return bool(following) and following[0].startswith(SPEECH_VERBS) and len(following[0]) <= 2
 
 
 def _merge_aliases(candidates: dict[str, CastMember], spans: Spans, text: str) -> list[CastMember]:
@@ -177,6 +205,7 @@ def _merge_aliases(candidates: dict[str, CastMember], spans: Spans, text: str) -
         # 小熊多多: an animal word right before a name is that named character's species.
         for other in [f for f, m in members.items() if m.kind == "person"]:
             if form in members and form + other in text:
+                members[other].aliases = sorted({*members[other].aliases, form + other})
                 if count(form) <= text.count(form + other) + 1:
                     merge(form, other)
                 else:
@@ -194,6 +223,9 @@ def _merge_aliases(candidates: dict[str, CastMember], spans: Spans, text: str) -
                 if kin in members and sum(1 for f in members if f.endswith(kin)) == 2:
                     merge(kin, form)  # 妈妈 -> 熊妈妈 when only one kind of mother is in the story
                     break
+        if form in members and form + "子" in members:
+            merge(form, form + "子")  # 小兔 / 小兔子: the same animal
+            continue
         base = form[1:] if len(form) > 2 and form[0] in SIZE_PREFIXES else form
         if form in members and base != form and base in members:
             # 小松鼠 / 松鼠: keep the more frequent form as the name.
@@ -209,18 +241,23 @@ def _is_group_or_thing(text: str, end: int) -> bool:
 
 def _is_character(text: str, m: CastMember, spans: Spans) -> bool:
     """Return whether the text shows this candidate acting or speaking, not just named."""
-    acting = 0
+    acting = speaking = 0
     for form in m.forms():
         for s, e in spans.get(form, ()):
             before = text[s - 1] if s else "\n"
             after = text[e : e + 3]
             if after.startswith(SPEECH_VERBS) or after.startswith(("：“", "：「", ":")):
                 acting += 2
+                speaking += 1
             elif before in _CLAUSE_START or text[max(0, s - 2) : s].endswith(_CONJUNCTIONS):
                 acting += 1
-    # A named person must act twice (names are guessed from tags); a creature or a kin word
-    # is already a character word, so acting once as a clause subject is enough.
-    return acting >= 2 if m.kind == "person" else acting >= 1
+    # A named person or a thing must act twice (they are guessed from tags); a creature or a kin
+    # word is already a character word, so acting once is enough when it recurs or speaks.
+    if m.kind in ("person", "thing"):
+        return acting >= 2
+    if len(m.name) == 1:  # a bare 鱼 or 马 in classical text is rarely a character
+        return acting >= 2 and m.mentions >= 2
+    return acting >= 1 and (m.mentions >= 2 or speaking > 0)
 
 
 def _guess_gender(text: str, m: CastMember, spans: Spans) -> str:

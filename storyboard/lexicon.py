@@ -17,17 +17,22 @@ ANIMALS = sorted(
 # Kinship and role words that name a character by what they are to the child or the village.
 KIN_ROLES = sorted(
     """
-    老爷爷 老奶奶 老婆婆 老公公 老伯伯 老渔夫 老木匠
-    爷爷 奶奶 外公 外婆 姥姥 姥爷 爸爸 妈妈 哥哥 姐姐 弟弟 妹妹 叔叔 阿姨 伯伯 舅舅 姑姑 婶婶
-    老师 校长 医生 护士 警察 园长 农夫 渔夫 猎人 樵夫 船夫 木匠 厨师 司机 邮递员 国王 王后
-    公主 王子 魔法师 巫婆 仙女
+    老爷爷 老奶奶 老婆婆 老公公 老伯伯 老渔夫 老木匠 老船长
+    爷爷 奶奶 外公 外婆 姥姥 姥爷 爸爸 妈妈 哥哥 姐姐 弟弟 妹妹 叔叔 阿姨 伯伯 舅舅 舅妈 姑姑 婶婶
+    表哥 表姐 表弟 表妹 堂哥 堂姐 堂弟 堂妹 大爷 大妈 大娘 大伯 大叔 大婶 阿公 阿婆 阿嬷
+    老师 校长 医生 大夫 护士 警察 警官 园长 农夫 渔夫 猎人 樵夫 船夫 船长 木匠 厨师 司机 邮递员
+    国王 王后 公主 王子 魔法师 巫婆 仙女 师傅 老板 村长
+    渔父 渔翁 老翁 老妪 书生 秀才 牧童 樵夫 和尚 道士 将军 皇帝 县令
     """.split(),
     key=len,
     reverse=True,
 )
 
 # Words that a kinship term can be glued to as a title (李老师, 王爷爷).
-TITLE_ROLES = {"老师", "医生", "爷爷", "奶奶", "叔叔", "阿姨", "伯伯", "校长", "护士", "大夫"}
+TITLE_ROLES = {
+    "老师", "医生", "爷爷", "奶奶", "叔叔", "阿姨", "伯伯", "校长", "护士", "大夫", "警官", "大爷", "大妈",
+    "大娘", "大伯", "大叔", "大婶", "师傅", "老板", "村长", "船长",
+}
 
 COLOURS = "白黑灰红黄绿蓝紫棕褐金银花"
 SIZE_PREFIXES = "小老大"
@@ -38,7 +43,11 @@ SURNAMES = set(
 )
 
 # Verbs of speech: a word right before one of these (or before ：“) is someone speaking.
-SPEECH_VERBS = ("说", "问", "喊", "叫道", "答", "笑道", "道", "回答", "嚷", "想")
+SPEECH_VERBS = ("说", "问", "喊", "叫道", "答", "笑道", "道", "回答", "嚷", "想", "哼", "叹")
+# Adverbs that may stand between a speaker and the verb (玻璃杯小声问).
+SPEECH_ADVERBS = ("小声", "大声", "轻轻", "轻声", "悄悄", "笑着", "急忙", "连忙", "赶紧", "也", "又", "就", "却", "还")
+# Last characters of words jieba's HMM invents from a name and a verb (直叫, 地笑, 齐声): not names.
+VERBISH_ENDINGS = tuple("叫笑说道问喊哭着了地得声进出来去起到上下里过看想走跑跳")
 
 # Plural or collective markers: 同学们, 动物们 are groups, not characters.
 GROUP_SUFFIXES = ("们", "群", "家")
@@ -50,6 +59,10 @@ PRONOUNS = {"他": "male", "她": "female", "它": "neutral", "牠": "neutral"}
 
 # Kin and role words that say the character's sex; used for descriptions.
 KIN_GENDER = {
-    **dict.fromkeys("奶奶 外婆 姥姥 妈妈 姐姐 妹妹 阿姨 姑姑 婶婶 老奶奶 老婆婆 王后 公主 巫婆 仙女".split(), "female"),
-    **dict.fromkeys("爷爷 外公 姥爷 爸爸 哥哥 弟弟 叔叔 伯伯 舅舅 老爷爷 老公公 老伯伯 国王 王子".split(), "male"),
+    **dict.fromkeys(
+        "奶奶 外婆 姥姥 妈妈 姐姐 妹妹 阿姨 姑姑 婶婶 舅妈 表姐 表妹 堂姐 堂妹 大妈 大娘 大婶 阿婆 阿嬷 老奶奶 老婆婆 "
+        "老妪 王后 公主 巫婆 仙女".split(), "female"),
+    **dict.fromkeys(
+        "爷爷 外公 姥爷 爸爸 哥哥 弟弟 叔叔 伯伯 舅舅 表哥 表弟 堂哥 堂弟 大爷 大伯 大叔 阿公 老爷爷 老公公 老伯伯 "
+        "渔父 渔翁 老翁 国王 王子".split(), "male"),
 }
