@@ -79,10 +79,17 @@ def storyboard(story: Path, fmt: str, output: Path | None, **options) -> None:
       huiben storyboard samples/kite_day.txt --format json
       huiben storyboard samples/kite_day.txt -o kite.yaml   # edit, then: huiben build kite.yaml
     """
-    from storyboard.build import load_or_build_storyboard
-    from storyboard.storyboard_file import dump_storyboard, save_storyboard
+    from storyboard.build import build_from_story, load_or_build_storyboard
+    from storyboard.story_text import read_story
+    from storyboard.storyboard_file import dump_storyboard, is_storyboard_path, save_storyboard
 
-    board = load_or_build_storyboard(story, make_options(**options))
+    opts = make_options(**options)
+    if is_storyboard_path(story):
+        board = load_or_build_storyboard(story, opts)
+    else:
+        text = read_story(story, opts.encoding)
+        warn(text.notes)
+        board = build_from_story(text, opts)
     if output:
         save_storyboard(board, output)
         click.echo(f"wrote {output} ({len(board.scenes)} scenes, {len(board.characters)} characters)", err=True)
@@ -190,9 +197,15 @@ def check_source(source: Path, options) -> None:
     if is_storyboard_path(source):
         load_storyboard(source)
     else:
-        read_story(source, options.encoding)
+        warn(read_story(source, options.encoding).notes)
     if options.cast:
         load_cast_file(options.cast)
+
+
+def warn(notes: list[str]) -> None:
+    """Print each note as one warning line on stderr."""
+    for note in notes:
+        click.echo(f"huiben: warning: {note}", err=True)
 
 
 def configure_prefect() -> None:

@@ -52,7 +52,11 @@ def load_or_build_storyboard(source: Path | str, options: StoryboardOptions = St
     if is_storyboard_path(path):
         board = load_storyboard(path)
         return board if options.seed is None else board.model_copy(update={"seed": options.seed})
-    story = read_story(path, encoding=options.encoding)
+    return build_from_story(read_story(path, encoding=options.encoding), options)
+
+
+def build_from_story(story: StoryText, options: StoryboardOptions = StoryboardOptions()) -> Storyboard:
+    """Return the storyboard of an already-read story under the given options."""
     return build_storyboard(
         story,
         seed=DEFAULT_BOOK_SEED if options.seed is None else options.seed,

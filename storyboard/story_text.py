@@ -26,6 +26,7 @@ _BOMS = [
 ]
 # Control characters other than newline and tab are noise (NUL from broken editors, form feeds).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\ufeff]")
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TITLE_MARKS = "《》〈〉「」『』\"“”#＃ 　\t"
 _SENTENCE_END = set("。！？!?…")
 
@@ -40,6 +41,7 @@ class StoryText(BaseModel):
     sha256: str
     title: str
     body: str
+    notes: list[str] = []  # things the user should know, e.g. "no Chinese characters"
 
 
 def read_story(path: Path | str, encoding: str | None = None) -> StoryText:
@@ -58,8 +60,13 @@ def read_story(path: Path | str, encoding: str | None = None) -> StoryText:
     text = normalise_text(text)
     if not text.strip():
         raise UserError(f"{path}: the story is empty (only whitespace); write the story text into it")
+    if not any(c.isalnum() for c in text):
+        raise UserError(f"{path}: has no words, only punctuation or symbols; give the story text")
     title, body = split_title(text, fallback=path.stem)
-    return StoryText(source=str(path), encoding=encoding, sha256=sha256_bytes(data), title=title, body=body)
+    notes = []
+    if not _HAN_CHAR.search(text):
+        notes.append(f"{path}: no Chinese characters found; huiben is made for Chinese stories, the book may look odd")
+    return StoryText(source=str(path), encoding=encoding, sha256=sha256_bytes(data), title=title, body=body, notes=notes)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -100,20 +107,29 @@ def decode_story_bytes(data: bytes, path: Path | str = "story") -> tuple[str, st
         except UnicodeDecodeError:
             continue
         candidates.append((_chinese_score(text), name, text))
-    if not candidates:
-        raise UserError(f"{path}: cannot tell the encoding (not UTF-8, GB18030 or Big5); re-save it as UTF-8 or pass --encoding")
     # GB18030 first on a tie: it is the mainland standard and a superset of GBK/GB2312.
-    score, name, text = max(candidates, key=lambda c: (c[0], c[1] == "gb18030"))
-    return text, name
+    best = max(candidates, key=lambda c: (c[0], c[1] == "gb18030"), default=None)
+    if best and best[0] >= 0.5:
+        return best[2], best[1]
+    # Mostly ASCII with a few high bytes: a Western legacy text (Windows-1252). General detectors
+    # (charset-normalizer) were tried: on short texts they chose cp1250 for French and a Cyrillic
+    # page for random bytes, so they are not trusted here.
+    if sum(b < 128 for b in data) >= len(data) * 0.8:
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    if best:
+        return best[2], best[1]
+    raise UserError(f"{path}: cannot tell the encoding (not UTF-8, GB18030 or Big5); re-save it as UTF-8 or pass --encoding")
 
 
 def _looks_binary(data: bytes) -> bool:
-    # NULs or many C0 control bytes mean a binary file (UTF-16 without a BOM is not supported).
+    # Many NULs or C0 control bytes mean a binary file; a few NULs (a broken editor) are text
+    # and are dropped later. UTF-16 without a BOM is not supported.
     head = data[:4096]
-    if head.count(0) > len(head) // 100:
-        return True
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12, 27))
-    return controls > len(head) // 50
+    return head.count(0) > len(head) // 20 or controls > len(head) // 10
 
 
 def _chinese_score(text: str) -> float:
