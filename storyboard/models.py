@@ -32,6 +32,7 @@ class Scene(BaseModel):
     prompt: str = ""
     negative_prompt: str = ""
     seed: int = Field(ge=0, lt=2**32)
+    layout: str | None = None  # a page-template override for this page (None: the book's template)
 
 
 class Storyboard(BaseModel):
