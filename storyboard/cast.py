@@ -60,6 +60,7 @@ class CastMember:
     species: str = ""  # for named animals (小熊多多 -> 小熊)
     gender: str = ""  # male | female | "" (from kin words or the pronouns after its mentions)
     mentions: int = 0
+    traits: dict[str, str] = field(default_factory=dict)  # what the text says: colour, age, outfit
 
     def forms(self) -> list[str]:
         """Return every surface form, longest first (for matching in scene text)."""
@@ -79,6 +80,7 @@ def find_cast(text: str) -> list[CastMember]:
         m.mentions = sum(len(spans.get(f, ())) for f in m.forms())
         if _is_character(text, m, spans):
             m.gender = _guess_gender(text, m, spans)
+            m.traits = find_traits(text, m, spans)
             cast.append(m)
     cast.sort(key=lambda m: -m.mentions)
     return cast
@@ -258,6 +260,26 @@ def _is_character(text: str, m: CastMember, spans: Spans) -> bool:
     if len(m.name) == 1:  # a bare 鱼 or 马 in classical text is rarely a character
         return acting >= 2 and m.mentions >= 2
     return acting >= 1 and (m.mentions >= 2 or speaking > 0)
+
+
+_COLOUR_BEFORE = re.compile(rf"([{COLOURS}]色?)的?$")
+_OUTFIT_AFTER = re.compile(r"^[^，。！？；：“”「」\n]{0,6}?(穿着|戴着|披着|系着)([^，。！？；：“”「」\n的来去到在走跑往和]{1,6})")
+_AGE_NEAR = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})岁")
+
+
+def find_traits(text: str, m: CastMember, spans: Spans) -> dict[str, str]:
+    """Return what the text says about a character's look: colour before, outfit and age after a mention."""
+    traits: dict[str, str] = {}
+    for form in m.forms():
+        for s, e in spans.get(form, ()):
+            if "colour" not in traits and (c := _COLOUR_BEFORE.search(text, max(0, s - 3), s)):
+                traits["colour"] = c.group(1) if c.group(1).endswith("色") else c.group(1) + "色"
+            if "outfit" not in traits and (o := _OUTFIT_AFTER.search(text[e : e + 20])):
+                traits["outfit"] = o.group(1) + o.group(2)
+            clause = text[max(0, s - 8) : e + 12]
+            if "age" not in traits and (a := _AGE_NEAR.search(clause)):
+                traits["age"] = a.group(0)
+    return traits
 
 
 def _guess_gender(text: str, m: CastMember, spans: Spans) -> str:

@@ -22,31 +22,41 @@ PROMPT_TOKENS = 77
 NEGATIVE_PROMPT = "低质量，模糊，变形，畸形的手，多余的手指，文字，水印，签名，恐怖，暴力，血腥，成人内容"
 
 # Clothing and accessories that anchor a character's look from page to page; chosen by seed.
-_OUTFITS = ["红色上衣", "黄色背带裤", "蓝色连衣裙", "绿色毛衣", "橙色外套", "紫色围巾", "白色衬衫和蓝色短裤", "粉色外套"]
+_OUTFITS = ["穿着红色上衣", "穿着黄色背带裤", "穿着蓝色连衣裙", "穿着绿色毛衣", "穿着橙色外套", "系着紫色围巾",
+            "穿着白色衬衫和蓝色短裤", "穿着粉色外套"]
 _ANIMAL_MARKS = ["系着红色领结", "戴着蓝色围巾", "穿着黄色小背心", "戴着绿色小帽子", "背着棕色小书包", "系着橙色蝴蝶结"]
-_ELDERS = {"奶奶", "外婆", "姥姥", "爷爷", "外公", "姥爷", "老奶奶", "老爷爷", "老婆婆", "老公公", "老伯伯"}
+_ELDERS = {
+    "奶奶", "外婆", "姥姥", "爷爷", "外公", "姥爷", "老奶奶", "老爷爷", "老婆婆", "老公公", "老伯伯", "阿公", "阿婆",
+    "阿嬷", "大爷", "大娘", "渔父", "渔翁", "老翁", "老妪",
+}
 
 
 def describe_character(member: CastMember, seed: int) -> str:
-    """Return a canonical appearance description in Chinese for a found character."""
+    """Return a canonical appearance description in Chinese: what the text says, else a seeded default."""
+    traits = member.traits
     if member.kind == "animal" or member.species:
         species = (member.species or member.name).removeprefix("小").removeprefix("老") or member.name
-        mark = _ANIMAL_MARKS[seed % len(_ANIMAL_MARKS)]
+        mark = traits.get("outfit") or _ANIMAL_MARKS[seed % len(_ANIMAL_MARKS)]
         named = f"名叫{member.name}的" if member.species else ""
-        return f"一只{named}可爱的{species}，拟人化，圆圆的大眼睛，{mark}"
-    outfit = _OUTFITS[seed % len(_OUTFITS)]
+        colour = traits.get("colour", "")
+        colour = "" if colour and colour[0] in species else colour  # 白兔 is white already
+        return f"一只{named}{colour}可爱的{species}，拟人化，圆圆的大眼睛，{mark}"
+    if member.kind == "thing":
+        return f"会说话的{member.name}，拟人化，有一双圆圆的眼睛和笑脸"
+    outfit = traits.get("outfit") or _OUTFITS[seed % len(_OUTFITS)]
     base = next((k for k in sorted(KIN_GENDER, key=len, reverse=True) if member.name.endswith(k)), "")
     gender = KIN_GENDER.get(base) or member.gender
     if base in _ELDERS:
         who = "慈祥的中国老奶奶，花白的短发" if gender == "female" else "和蔼的中国老爷爷，花白的头发和胡子"
-        return f"{who}，穿着{outfit}"
+        return f"{who}，{outfit}"
     if base:
         who = {"female": "年轻的中国女性", "male": "年轻的中国男性"}.get(gender, "中国成年人")
-        return f"{who}，{base}，黑色头发，穿着{outfit}"
-    if member.name.endswith(("老师", "医生", "校长", "护士")):
-        return f"亲切的中国{member.name[-2:]}，黑色头发，戴着眼镜，穿着{outfit}"
-    child = {"female": "七岁左右的中国小女孩，黑色头发扎着两个小辫子", "male": "七岁左右的中国小男孩，黑色短发"}
-    return f"{child.get(gender, '七岁左右的中国小孩，黑色短发')}，穿着{outfit}"
+        return f"{who}，{base}，黑色头发，{outfit}"
+    if member.name.endswith(("老师", "医生", "校长", "护士", "警官", "警察", "大夫")):
+        return f"亲切的中国{member.name[-2:]}，黑色头发，{outfit}"
+    age = traits.get("age", "七岁左右")
+    child = {"female": f"{age}的中国小女孩，黑色头发扎着两个小辫子", "male": f"{age}的中国小男孩，黑色短发"}
+    return f"{child.get(gender, f'{age}的中国小孩，黑色短发')}，{outfit}"
 
 
 def build_prompt(style: str, descriptions: list[str], setting: list[str], max_tokens: int = PROMPT_TOKENS) -> str:

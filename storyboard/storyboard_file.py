@@ -17,7 +17,7 @@ STORYBOARD_SUFFIXES = (".yaml", ".yml", ".json")
 
 def dump_storyboard(board: Storyboard, fmt: str = "yaml") -> str:
     """Return the storyboard as YAML or JSON text with Chinese left unescaped."""
-    data = board.model_dump(mode="json")
+    data = board.model_dump(mode="json", exclude_none=True)  # no "reference_image: null" noise
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

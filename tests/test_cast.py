@@ -62,3 +62,17 @@ def test_devset_cast_and_scene_f1():
     assert len(per_story) >= 8
     assert cast.f1 >= 0.90, report
     assert scenes.f1 >= 0.85, report
+
+
+def test_descriptions_take_what_the_text_says(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text(
+        "森林里的早晨\n\n一只灰色的小兔子穿着蓝色背带裤，蹦蹦跳跳地出门了。小兔子说：“今天去找朋友！”\n\n"
+        "八岁的王小明戴着黄色帽子走进森林。王小明说：“小兔子，早上好！”小明笑了。",
+        encoding="utf-8",
+    )
+    board = build_storyboard(read_story(path))
+    rabbit = board.character("小兔子").description
+    assert "灰色" in rabbit and "穿着蓝色背带裤" in rabbit
+    ming = board.character("王小明")
+    assert "八岁" in ming.description and "戴着黄色帽子" in ming.description and "小明" in ming.aliases
