@@ -105,10 +105,17 @@ def storyboard(story: Path, fmt: str, output: Path | None, **options) -> None:
 @click.option("--steps", type=click.IntRange(1, 200), default=None, help="Diffusion steps (default: the model's).")
 @click.option("--width", type=click.IntRange(64, 2048), default=None, help="Picture width in pixels, a multiple of 8.")
 @click.option("--height", type=click.IntRange(64, 2048), default=None, help="Picture height in pixels, a multiple of 8.")
+@click.option("--precision", type=click.Choice(["auto", "fp16", "bf16", "fp32"]), default="auto", show_default=True,
+              help="Diffusion precision (auto: fp16 on GPUs, fp32 on CPUs).")
+@click.option("--ip-adapter", default="", help="Reference-image adapter: a local folder, 'none', or (default) the model's own.")
+@click.option("--ip-scale", type=click.FloatRange(0, 2), default=0.6, show_default=True,
+              help="How strongly pages follow the character reference portraits.")
+@click.option("--low-memory", is_flag=True, help="Small GPUs: attention slicing, VAE tiling, CPU offload.")
 @click.option("--font", default=None, help="CJK TrueType font file (default: $HUIBEN_FONT, then fontconfig).")
 @storyboard_options
 def build(source: Path, out_dir: Path | None, renderer: str, model: str, steps: int | None, width: int | None,
-          height: int | None, font: str | None, **options) -> None:
+          height: int | None, precision: str, ip_adapter: str, ip_scale: float, low_memory: bool, font: str | None,
+          **options) -> None:
     """Build SOURCE (a story .txt or an edited storyboard .yaml) into a picture book.
 
     \b
@@ -120,9 +127,10 @@ def build(source: Path, out_dir: Path | None, renderer: str, model: str, steps: 
     opts = make_options(**options)
     check_source(source, opts)
     if renderer == "diffusion":
-        from render.models import resolve_model
+        from render.models import resolve_adapter, resolve_model
 
-        resolve_model(model)  # offline and missing: exit 2 now, not after Prefect's start-up
+        spec, _, _ = resolve_model(model)  # offline and missing: exit 2 now, not after Prefect's start-up
+        resolve_adapter(spec, ip_adapter)
     for side in (width, height):
         if side is not None and side % 8:
             raise UserError(f"--width/--height must be multiples of 8 (got {side})")
@@ -136,7 +144,8 @@ def build(source: Path, out_dir: Path | None, renderer: str, model: str, steps: 
     configure_prefect()
     from flows.illustrate import RenderSettings, illustrate_story
 
-    settings = RenderSettings(renderer=renderer, model=model, steps=steps, width=width, height=height)
+    settings = RenderSettings(renderer=renderer, model=model, steps=steps, width=width, height=height,
+                              precision=precision, ip_adapter=ip_adapter, ip_scale=ip_scale, low_memory=low_memory)
     result = illustrate_story(source=str(source), out_dir=str(out_dir), settings=settings, options=opts, font=str(font_path))
     click.echo(f"book: {result.pdf} ({len(result.pages)} pages) in {time.perf_counter() - started:.1f} s", err=True)
 

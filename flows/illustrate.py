@@ -31,6 +31,20 @@ class RenderSettings(BaseModel):
     steps: int | None = None
     width: int | None = None
     height: int | None = None
+    precision: str = "auto"
+    ip_adapter: str = ""  # "": the model's own if downloaded; "none": off; or a local folder
+    ip_scale: float = 0.6
+    low_memory: bool = False
+
+
+class RenderResult(BaseModel):
+    """What rendering produced: picture paths and job keys per page, reference hashes, flagged pages."""
+
+    pictures: list[str]
+    jobs: list[str]
+    references: dict[str, str] = {}
+    flagged: dict[int, int] = {}  # page -> safety re-renders
+    notes: list[str] = []
 
 
 class BookResult(BaseModel):
@@ -51,17 +65,35 @@ def make_storyboard(source: str, options: StoryboardOptions) -> Storyboard:
 
 
 @task(name="render-pages", **STAGE)
-def render_book_pages(board: Storyboard, settings: RenderSettings, font: str, cache_dir: str) -> tuple[list[str], list[str]]:
-    """Return (picture paths, job keys), rendering only pages not already in the cache."""
+def render_book_pages(board: Storyboard, settings: RenderSettings, font: str, out_dir: str) -> RenderResult:
+    """Render reference portraits and embeddings, then every page not already in the cache."""
     logger = get_run_logger()
-    renderer = get_renderer(settings.renderer, font, settings.model, settings.steps, settings.width, settings.height)
-    jobs = renderer.plan_jobs(board)
+    renderer = get_renderer(
+        settings.renderer, font, settings.model, settings.steps, settings.width, settings.height,
+        settings.precision, settings.ip_adapter, settings.ip_scale, settings.low_memory,
+    )
+    for note in renderer.notes:
+        logger.warning(note)
+    cache = Path(out_dir) / "renders"
+    renderer.load_inversions(board)
 
-    def progress(done: int, total: int, job, cached: bool) -> None:
-        logger.info("page %d/%d %s", done, total, "cached" if cached else "rendered")
+    def progress(kind: str):
+        def report(done: int, total: int, job, cached: bool) -> None:
+            logger.info("%s %d/%d %s", kind, done, total, "cached" if cached else "rendered")
 
-    paths = render_pages(renderer, jobs, Path(cache_dir), progress)
-    return [str(p) for p in paths], [j.key() for j in jobs]
+        return report
+
+    portrait_jobs = renderer.plan_portraits(board)
+    portraits = {c.name: Path(c.reference_image) for c in board.characters if c.reference_image}
+    drawn = render_pages(renderer, portrait_jobs, cache, progress("portrait"))
+    portraits.update({job.extra["portrait"]: path for job, path in zip(portrait_jobs, drawn)})
+    references = renderer.encode_references(portraits, Path(out_dir) / "references")
+
+    jobs = renderer.plan_jobs(board, references)
+    paths = render_pages(renderer, jobs, cache, progress("page"))
+    flagged = {j.page: renderer.flagged[j.key()] for j in jobs if j.key() in renderer.flagged}
+    return RenderResult(pictures=[str(p) for p in paths], jobs=[j.key() for j in jobs], references=references,
+                        flagged=flagged, notes=list(renderer.notes))
 
 
 @task(name="layout-book", **STAGE)
@@ -73,16 +105,16 @@ def layout_book(board: Storyboard, pictures: list[str], pdf: str, font: str) -> 
 
 @task(name="export-assets", **STAGE)
 def export_assets(
-    board: Storyboard, pictures: list[str], jobs: list[str], out_dir: str, settings: RenderSettings, font: str,
+    board: Storyboard, rendered: RenderResult, out_dir: str, settings: RenderSettings, font: str,
     timings: dict[str, float],
 ) -> tuple[list[str], str, str]:
     """Write storyboard.yaml, pages/NN.png and manifest.json; return their paths."""
     out = Path(out_dir)
     storyboard = save_storyboard(board, out / "storyboard.yaml")
-    pages = export_pages([Path(p) for p in pictures], out / "pages")
+    pages = export_pages([Path(p) for p in rendered.pictures], out / "pages")
     manifest = build_manifest(
-        board, storyboard, pages, jobs, out / "book.pdf", settings.renderer, settings.model, Path(font), timings
-    )
+        board, storyboard, pages, rendered.jobs, out / "book.pdf", settings.renderer, settings.model, Path(font), timings
+    ).model_copy(update={"references": rendered.references, "flagged_pages": rendered.flagged, "notes": rendered.notes})
     path = write_manifest(manifest, out / "manifest.json")
     return [str(p) for p in pages], str(storyboard), str(path)
 
@@ -108,10 +140,10 @@ def illustrate_story(
     font_path = str(find_cjk_font(font))
     board = make_storyboard(source, options)
     lap("storyboard")
-    pictures, jobs = render_book_pages(board, settings, font_path, str(Path(out_dir) / "renders"))
+    rendered = render_book_pages(board, settings, font_path, out_dir)
     lap("render")
-    pdf = layout_book(board, pictures, str(Path(out_dir) / "book.pdf"), font_path)
+    pdf = layout_book(board, rendered.pictures, str(Path(out_dir) / "book.pdf"), font_path)
     lap("layout")
-    pages, storyboard, manifest = export_assets(board, pictures, jobs, out_dir, settings, font_path, timings)
+    pages, storyboard, manifest = export_assets(board, rendered, out_dir, settings, font_path, timings)
     lap("export")
     return BookResult(out_dir=out_dir, pdf=pdf, storyboard=storyboard, manifest=manifest, pages=pages, timings_s=timings)

@@ -10,6 +10,17 @@ from pydantic import BaseModel, ConfigDict
 from storyboard.errors import UserError
 
 
+class AdapterSpec(BaseModel):
+    """Where an IP-Adapter's weights and image encoder live (a Hugging Face repo or a local folder)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    repo: str
+    subfolder: str = ""
+    weight_name: str = "ip_adapter.safetensors"
+    image_encoder_folder: str = "image_encoder"
+
+
 class ModelSpec(BaseModel):
     """A diffusion model huiben knows how to run, with its defaults."""
 
@@ -23,8 +34,15 @@ class ModelSpec(BaseModel):
     steps: int = 25
     guidance: float = 7.5
     max_tokens: int = 77  # text-encoder budget the prompt must fit
+    ip_adapter: AdapterSpec | None = None  # reference-image conditioning for character consistency
     note: str = ""
 
+
+# Taiyi's UNet is SD1.4's, so the SD1.5 IP-Adapter (ViT-H image encoder) applies.
+SD15_IP_ADAPTER = AdapterSpec(
+    repo="h94/IP-Adapter", subfolder="models", weight_name="ip-adapter_sd15.safetensors",
+    image_encoder_folder="models/image_encoder",
+)
 
 REGISTRY = {
     spec.name: spec
@@ -34,6 +52,7 @@ REGISTRY = {
             repo="IDEA-CCNL/Taiyi-Stable-Diffusion-1B-Chinese-v0.1",
             pipeline="StableDiffusionPipeline",
             max_tokens=512,
+            ip_adapter=SD15_IP_ADAPTER,
             note="SD1.4 UNet + Chinese BERT text encoder (default)",
         ),
         ModelSpec(
@@ -41,6 +60,7 @@ REGISTRY = {
             repo="IDEA-CCNL/Taiyi-Stable-Diffusion-1B-Anime-Chinese-v0.1",
             pipeline="StableDiffusionPipeline",
             max_tokens=512,
+            ip_adapter=SD15_IP_ADAPTER,
             note="Taiyi fine-tuned on anime-style pictures",
         ),
         ModelSpec(
@@ -51,6 +71,9 @@ REGISTRY = {
             height=1024,
             guidance=5.0,
             max_tokens=256,
+            ip_adapter=AdapterSpec(
+                repo="Kwai-Kolors/Kolors-IP-Adapter-Plus", weight_name="ip_adapter_plus_general.safetensors"
+            ),
             note="SDXL-class UNet + ChatGLM3 text encoder; needs sentencepiece",
         ),
         ModelSpec(
@@ -99,6 +122,30 @@ def resolve_model(name: str) -> tuple[ModelSpec, Path, str]:
             f"`huiben models pull {spec.name}`, or pass --model /path/to/a/diffusers/folder"
         ) from None
     return spec, path, path.name  # the snapshot folder is named after the commit hash
+
+
+def resolve_adapter(spec: ModelSpec, choice: str = "") -> tuple[AdapterSpec, Path] | None:
+    """Return (adapter, local folder) for the model's IP-Adapter, a local folder, or None.
+
+    `choice`: "" = the registry's adapter if it is on disk, "none" = off, or a local folder that
+    holds ip_adapter.safetensors and image_encoder/. Never downloads.
+    """
+    if choice == "none":
+        return None
+    if choice:
+        folder = Path(choice).expanduser()
+        adapter = AdapterSpec(repo=str(folder.resolve()))
+        if not (folder / adapter.weight_name).is_file() or not (folder / adapter.image_encoder_folder).is_dir():
+            raise UserError(f"{folder}: an IP-Adapter folder holds {adapter.weight_name} and {adapter.image_encoder_folder}/")
+        return adapter, folder
+    if spec.ip_adapter is None:
+        return None
+    try:
+        from huggingface_hub import snapshot_download
+
+        return spec.ip_adapter, Path(snapshot_download(spec.ip_adapter.repo, local_files_only=True))
+    except Exception:  # not in the cache: consistency falls back to descriptions and seeds
+        return None
 
 
 def _folder_revision(folder: Path) -> str:

@@ -42,8 +42,21 @@ class PreviewRenderer:
 
     def __init__(self, font_path: str = ""):
         self.font_path = font_path
+        self.notes: list[str] = []
+        self.flagged: dict[str, int] = {}
 
-    def plan_jobs(self, board: Storyboard) -> list[RenderJob]:
+    def plan_portraits(self, board: Storyboard) -> list[RenderJob]:
+        """Return no portrait jobs: a sketch needs no reference embeddings."""
+        return []
+
+    def encode_references(self, portraits: dict, out_dir) -> dict[str, str]:
+        """Return no references (see plan_portraits)."""
+        return {}
+
+    def load_inversions(self, board: Storyboard) -> None:
+        """Do nothing: textual inversions mean nothing to a sketch."""
+
+    def plan_jobs(self, board: Storyboard, references: dict[str, str] | None = None) -> list[RenderJob]:
         """Return one job per scene; the sketch depends on text, cast and seeds only."""
         jobs = []
         names = {form for c in board.characters for form in (c.name, *c.aliases)}

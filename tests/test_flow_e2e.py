@@ -69,15 +69,27 @@ def test_rerun_renders_nothing_and_edit_rerenders_one_page(built, font_path):
     assert "金鱼" in "".join(PdfReader(out / "book.pdf").pages[1].extract_text().split())
 
 
-def test_flow_with_diffusion_renderer_on_tiny_model(prefect_harness, tmp_path, font_path):
+def test_flow_with_diffusion_renderer_and_references_on_tiny_models(prefect_harness, tmp_path, font_path):
     pytest.importorskip("diffusers")
     from flows.illustrate import RenderSettings, illustrate_story
-    from tiny_models import build_tiny_taiyi
+    from tiny_models import build_tiny_ip_adapter, build_tiny_taiyi
 
     model = build_tiny_taiyi(tmp_path / "tiny-taiyi")
-    settings = RenderSettings(renderer="diffusion", model=str(model), steps=2, width=64, height=64)
-    result = illustrate_story(source=str(SAMPLES / "moon_boat.gb18030.txt"), out_dir=str(tmp_path / "book"),
+    adapter = build_tiny_ip_adapter(tmp_path / "tiny-adapter")
+    settings = RenderSettings(renderer="diffusion", model=str(model), steps=2, width=64, height=64,
+                              ip_adapter=str(adapter))
+    book = tmp_path / "book"
+    result = illustrate_story(source=str(SAMPLES / "moon_boat.gb18030.txt"), out_dir=str(book),
                               settings=settings, font=str(font_path))
-    manifest = json.loads((tmp_path / "book" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((book / "manifest.json").read_text(encoding="utf-8"))
+    board = load_storyboard(book / "storyboard.yaml")
     assert manifest["renderer"] == "diffusion" and manifest["model"] == str(model)
+    assert set(manifest["references"]) == {c.name for c in board.characters}
+    assert len(list((book / "references").glob("*.safetensors"))) == len(board.characters)
     assert len(PdfReader(result.pdf).pages) == len(result.pages) + 1
+    # portraits + pages, each rendered once; a re-run renders nothing
+    renders = {p: p.stat().st_mtime_ns for p in (book / "renders").glob("*.png")}
+    assert len(renders) == len(board.characters) + len(board.scenes)
+    illustrate_story(source=str(SAMPLES / "moon_boat.gb18030.txt"), out_dir=str(book), settings=settings,
+                     font=str(font_path))
+    assert {p: p.stat().st_mtime_ns for p in (book / "renders").glob("*.png")} == renders
