@@ -162,7 +162,7 @@ def models(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand:
         return
-    from render.models import REGISTRY, resolve_model
+    from render.models import ADAPTERS, REGISTRY, resolve_adapter, resolve_model
 
     for spec in REGISTRY.values():
         try:
@@ -170,31 +170,39 @@ def models(ctx: click.Context) -> None:
             where = f"present: {path}"
         except UserError:
             where = "not downloaded"
-        click.echo(f"{spec.name:<12} {spec.repo:<50} {spec.width}x{spec.height}  {where}")
-        click.echo(f"{'':<12} {spec.note}")
+        click.echo(f"{spec.name:<18} {spec.repo:<55} {spec.width}x{spec.height}  {where}")
+        click.echo(f"{'':<18} {spec.note}")
+    for name, adapter in ADAPTERS.items():
+        owner = next(s for s in REGISTRY.values() if s.ip_adapter == adapter)
+        where = "present" if resolve_adapter(owner) else "not downloaded"
+        click.echo(f"{name:<18} {adapter.repo:<55} reference embeddings for {owner.name}  {where}")
 
 
 @models.command()
 @click.argument("name")
 def pull(name: str) -> None:
-    """Download model NAME (a registry name) into the Hugging Face cache.
+    """Download model or adapter NAME into the Hugging Face cache.
 
     \b
     Example:
       huiben models pull taiyi
+      huiben models pull ip-adapter   # reference embeddings for taiyi
     """
-    from render.models import REGISTRY
+    from render.models import ADAPTERS, REGISTRY, adapter_files
 
-    spec = REGISTRY.get(name)
-    if spec is None:
-        raise UserError(f"unknown model '{name}'; use one of {', '.join(REGISTRY)}")
+    if name in REGISTRY:
+        repo, patterns = REGISTRY[name].repo, None
+    elif name in ADAPTERS:
+        repo, patterns = ADAPTERS[name].repo, adapter_files(ADAPTERS[name])
+    else:
+        raise UserError(f"unknown model '{name}'; use one of {', '.join([*REGISTRY, *ADAPTERS])}")
     from huggingface_hub import snapshot_download
 
     try:
-        path = snapshot_download(spec.repo)
+        path = snapshot_download(repo, allow_patterns=patterns)
     except Exception as e:  # network, auth, disk: all end the same way for the user
-        raise UserError(f"could not download {spec.repo}: {str(e).splitlines()[0]}") from None
-    click.echo(f"{spec.name}: {path}")
+        raise UserError(f"could not download {repo}: {str(e).splitlines()[0]}") from None
+    click.echo(f"{name}: {path}")
 
 
 def check_source(source: Path, options) -> None:

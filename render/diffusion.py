@@ -49,7 +49,7 @@ class DiffusionRenderer:
         if self.adapter is None and ip_adapter != "none" and self.spec.ip_adapter:
             self.notes.append(
                 f"IP-Adapter {self.spec.ip_adapter.repo} is not downloaded: characters are kept consistent by "
-                "descriptions and seeds only (huiben models pull ip-adapter to add reference embeddings)"
+                "descriptions and seeds only (`huiben models pull ip-adapter` adds reference embeddings)"
             )
         self.reference_files: dict[str, Path] = {}  # character name -> saved embeds (safetensors)
         self._embeds: dict[Path, object] = {}  # loaded on first use: a finished book loads nothing

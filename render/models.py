@@ -89,6 +89,14 @@ REGISTRY = {
     ]
 }
 DEFAULT_MODEL = "taiyi"
+# Adapters by name, for `huiben models pull` (only the files huiben uses are fetched).
+ADAPTERS = {"ip-adapter": SD15_IP_ADAPTER, "kolors-ip-adapter": REGISTRY["kolors"].ip_adapter}
+
+
+def adapter_files(adapter: AdapterSpec) -> list[str]:
+    """Return the repo file patterns an adapter needs: its weights and its image encoder."""
+    weights = f"{adapter.subfolder}/{adapter.weight_name}" if adapter.subfolder else adapter.weight_name
+    return [weights, f"{adapter.image_encoder_folder}/*"]
 
 
 def resolve_model(name: str) -> tuple[ModelSpec, Path, str]:
