@@ -198,11 +198,14 @@ class DiffusionRenderer:
         return list(zip(out.images, [bool(x) for x in nsfw]))
 
     def _neutral_embeds(self):
-        """Return embeds for 'no reference': any tensor of the right shape (the scale is 0)."""
-        import torch
-
-        dim = self._pipe.image_encoder.config.projection_dim
-        return torch.zeros(2, 1, dim)
+        """Return embeds for 'no reference': any tensor of the adapter's shape will do (the scale is 0)."""
+        if self._embeds:
+            return next(iter(self._embeds.values())).new_zeros(next(iter(self._embeds.values())).shape)
+        # No reference yet (portraits, or a book without characters): the shape of a blank image's
+        # embeds, which differs between plain and "plus" adapters.
+        blank = encode_reference(self._pipe, Image.new("RGB", (224, 224), (128, 128, 128)), self.device)
+        self._embeds[Path("<blank>")] = blank
+        return blank.new_zeros(blank.shape)
 
     def pipeline(self, with_adapter: bool = False):
         """Return the loaded diffusers pipeline (loaded on first use); attach the IP-Adapter on request."""
