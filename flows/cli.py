@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import click
 
 from storyboard.errors import UserError
+from storyboard.files import slugify
 
 EXIT_USER_ERROR = 2
 
@@ -97,57 +97,194 @@ def storyboard(story: Path, fmt: str, output: Path | None, **options) -> None:
         click.echo(dump_storyboard(board, fmt), nl=False)
 
 
-@cli.command()
-@click.argument("source", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Book folder (default: out/<story name>).")
-@click.option("--renderer", type=click.Choice(["preview", "diffusion"]), default="preview", show_default=True)
-@click.option("--model", default="", help="Diffusion model: a registry name (taiyi, kolors…) or a local folder.")
-@click.option("--steps", type=click.IntRange(1, 200), default=None, help="Diffusion steps (default: the model's).")
-@click.option("--width", type=click.IntRange(64, 2048), default=None, help="Picture width in pixels, a multiple of 8.")
-@click.option("--height", type=click.IntRange(64, 2048), default=None, help="Picture height in pixels, a multiple of 8.")
-@click.option("--precision", type=click.Choice(["auto", "fp16", "bf16", "fp32"]), default="auto", show_default=True,
-              help="Diffusion precision (auto: fp16 on GPUs, fp32 on CPUs).")
-@click.option("--ip-adapter", default="", help="Reference-image adapter: a local folder, 'none', or (default) the model's own.")
-@click.option("--ip-scale", type=click.FloatRange(0, 2), default=0.6, show_default=True,
-              help="How strongly pages follow the character reference portraits.")
-@click.option("--low-memory", is_flag=True, help="Small GPUs: attention slicing, VAE tiling, CPU offload.")
-@click.option("--font", default=None, help="CJK TrueType font file (default: $HUIBEN_FONT, then fontconfig).")
-@storyboard_options
-def build(source: Path, out_dir: Path | None, renderer: str, model: str, steps: int | None, width: int | None,
-          height: int | None, precision: str, ip_adapter: str, ip_scale: float, low_memory: bool, font: str | None,
-          **options) -> None:
-    """Build SOURCE (a story .txt or an edited storyboard .yaml) into a picture book.
+def render_options(command):
+    """Add the options that decide how pictures are made (shared by build, batch, serve, deploy)."""
+    options = [
+        click.option("--renderer", type=click.Choice(["preview", "diffusion"]), default="preview", show_default=True),
+        click.option("--model", default="", help="Diffusion model: a registry name (taiyi, kolors…) or a local folder."),
+        click.option("--steps", type=click.IntRange(1, 200), default=None, help="Diffusion steps (default: the model's)."),
+        click.option("--width", type=click.IntRange(64, 2048), default=None, help="Picture width in pixels, a multiple of 8."),
+        click.option("--height", type=click.IntRange(64, 2048), default=None, help="Picture height in pixels, a multiple of 8."),
+        click.option("--precision", type=click.Choice(["auto", "fp16", "bf16", "fp32"]), default="auto",
+                     show_default=True, help="Diffusion precision (auto: fp16 on GPUs, fp32 on CPUs)."),
+        click.option("--ip-adapter", default="",
+                     help="Reference-image adapter: a local folder, 'none', or (default) the model's own."),
+        click.option("--ip-scale", type=click.FloatRange(0, 2), default=0.6, show_default=True,
+                     help="How strongly pages follow the character reference portraits."),
+        click.option("--low-memory", is_flag=True, help="Small GPUs: attention slicing, VAE tiling, CPU offload."),
+        click.option("--font", default=None, help="CJK TrueType font file (default: $HUIBEN_FONT, then fontconfig)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
-    \b
-    Writes OUT/book.pdf, OUT/pages/NN.png, OUT/storyboard.yaml and OUT/manifest.json.
-    Example:
-      huiben build samples/hedgehog_friends.txt --renderer preview --out out/hedgehog
-    """
-    started = time.perf_counter()
-    opts = make_options(**options)
-    check_source(source, opts)
+
+def make_settings(renderer, model, steps, width, height, precision, ip_adapter, ip_scale, low_memory):
+    """Return RenderSettings after checking what can be checked before Prefect starts."""
+    for side in (width, height):
+        if side is not None and side % 8:
+            raise UserError(f"--width/--height must be multiples of 8 (got {side})")
     if renderer == "diffusion":
         from render.models import resolve_adapter, resolve_model
 
         spec, _, _ = resolve_model(model)  # offline and missing: exit 2 now, not after Prefect's start-up
         resolve_adapter(spec, ip_adapter)
-    for side in (width, height):
-        if side is not None and side % 8:
-            raise UserError(f"--width/--height must be multiples of 8 (got {side})")
+    configure_prefect()
+    from flows.illustrate import RenderSettings
+
+    return RenderSettings(renderer=renderer, model=model, steps=steps, width=width, height=height,
+                          precision=precision, ip_adapter=ip_adapter, ip_scale=ip_scale, low_memory=low_memory)
+
+
+def split_options(options: dict) -> tuple[dict, dict, str | None]:
+    """Return (render options, storyboard options, font) from one command's keyword arguments."""
+    render_keys = ("renderer", "model", "steps", "width", "height", "precision", "ip_adapter", "ip_scale", "low_memory")
+    render = {k: options.pop(k) for k in render_keys}
+    return render, options, options.pop("font")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Book folder (default: out/<story name>).")
+@render_options
+@storyboard_options
+def build(source: Path, out_dir: Path | None, **options) -> None:
+    """Build SOURCE (a story .txt or an edited storyboard .yaml) into a picture book.
+
+    \b
+    Writes OUT/book.pdf, OUT/pages/NN.png, OUT/storyboard.yaml and OUT/manifest.json.
+    An unchanged book is not built again; a second build into the same folder waits its turn.
+    Example:
+      huiben build samples/hedgehog_friends.txt --renderer preview --out out/hedgehog
+    """
+    started = time.perf_counter()
+    render, story_options, font = split_options(options)
+    opts = make_options(**story_options)
+    check_source(source, opts)
     from layout.fonts import find_cjk_font
 
     font_path = find_cjk_font(font)  # before Prefect starts: a missing font costs no server start-up
     out_dir = out_dir or Path("out") / slugify(source.stem)
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: exists and is not a folder; choose another --out")
+    settings = make_settings(**render)
+    from flows.illustrate import illustrate_story
 
-    configure_prefect()
-    from flows.illustrate import RenderSettings, illustrate_story
-
-    settings = RenderSettings(renderer=renderer, model=model, steps=steps, width=width, height=height,
-                              precision=precision, ip_adapter=ip_adapter, ip_scale=ip_scale, low_memory=low_memory)
     result = illustrate_story(source=str(source), out_dir=str(out_dir), settings=settings, options=opts, font=str(font_path))
-    click.echo(f"book: {result.pdf} ({len(result.pages)} pages) in {time.perf_counter() - started:.1f} s", err=True)
+    state = "up to date" if result.skipped else f"{len(result.pages)} pages"
+    click.echo(f"book: {result.pdf} ({state}) in {time.perf_counter() - started:.1f} s", err=True)
+
+
+@cli.command()
+@click.argument("inbox", type=click.Path(path_type=Path))
+@click.option("--out", "outbox", type=click.Path(path_type=Path), required=True, help="Folder for the books.")
+@render_options
+@storyboard_options
+def batch(inbox: Path, outbox: Path, **options) -> None:
+    """Build every story file in INBOX into its own book folder in OUT.
+
+    \b
+    Unchanged books are skipped (their files are left untouched); a broken story fails alone
+    and the command exits with status 1 after building the others. The model loads once.
+    Example:
+      huiben batch stories/ --out books/ --renderer diffusion --model taiyi
+    """
+    render, story_options, font = split_options(options)
+    opts = make_options(**story_options)
+    from flows.batch import find_stories
+    from layout.fonts import find_cjk_font
+
+    find_stories(inbox)  # a wrong folder fails now
+    font_path = find_cjk_font(font)
+    settings = make_settings(**render)
+    from flows.batch import illustrate_batch
+
+    result = illustrate_batch(str(inbox), str(outbox), settings, opts, str(font_path))
+    click.echo(summary_table(result.rows), err=True)
+    if result.failed:
+        click.echo(f"huiben: {len(result.failed)} of {len(result.rows)} stories failed: {', '.join(result.failed)}", err=True)
+        sys.exit(1)
+
+
+def summary_table(rows) -> str:
+    """Return the batch summary as an aligned text table (book, pages, status, time)."""
+    lines = [f"{'book':<32} {'pages':>5}  {'status':<9} {'time':>7}"]
+    for r in rows:
+        lines.append(f"{r.book[:32]:<32} {r.pages:>5}  {r.status:<9} {r.seconds:>6.1f}s" + (f"  {r.message}" if r.message else ""))
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("inbox", type=click.Path(path_type=Path))
+@click.option("--out", "outbox", type=click.Path(path_type=Path), required=True, help="Folder for the books.")
+@click.option("--cron", default="0 2 * * *", show_default=True, help="When to run (cron, server time zone).")
+@click.option("--name", default="nightly", show_default=True, help="Deployment name.")
+@render_options
+@storyboard_options
+def serve(inbox: Path, outbox: Path, cron: str, name: str, **options) -> None:
+    """Serve a scheduled batch deployment (illustrate-batch/NAME) against a Prefect server.
+
+    \b
+    Runs until stopped; every CRON tick builds the changed stories of INBOX into OUT.
+    Example:
+      prefect server start &                       # the UI at http://127.0.0.1:4200
+      export PREFECT_API_URL=http://127.0.0.1:4200/api
+      huiben serve stories/ --out books/ --cron "0 2 * * *"
+      prefect deployment run illustrate-batch/nightly   # a run now, by hand
+    """
+    render, story_options, font = split_options(options)
+    opts = make_options(**story_options)
+    from layout.fonts import find_cjk_font
+
+    font_path = find_cjk_font(font)
+    settings = make_settings(**render)
+    require_server()
+    from flows.batch import find_stories, illustrate_batch
+
+    find_stories(inbox)
+    params = {"inbox": str(inbox.resolve()), "outbox": str(outbox.resolve()), "settings": settings.model_dump(),
+              "options": opts.model_dump(), "font": str(font_path)}
+    illustrate_batch.serve(name=name, cron=cron, parameters=params, pause_on_shutdown=False)
+
+
+@cli.command()
+@click.option("--pool", required=True, help="Work pool (type process) that the GPU workers poll.")
+@click.option("--inbox", type=click.Path(path_type=Path), default=None, help="Also deploy a batch over this folder…")
+@click.option("--out", "outbox", type=click.Path(path_type=Path), default=None, help="…into this folder.")
+@click.option("--cron", default=None, help="Schedule for the batch deployment (cron).")
+@render_options
+@storyboard_options
+def deploy(pool: str, inbox: Path | None, outbox: Path | None, cron: str | None, **options) -> None:
+    """Register huiben's deployments on a work pool, for workers on several GPU machines.
+
+    \b
+    Deploys illustrate-story/book (one book per run) and, with --inbox/--out, illustrate-batch/
+    dispatch, which queues one book run per changed story for the pool's workers.
+    Every machine needs this repository at the same path and a worker that takes one run at a time:
+      prefect worker start --pool gpu --limit 1      # on each GPU machine, one per GPU
+    Example:
+      huiben deploy --pool gpu --inbox /shared/stories --out /shared/books --cron "0 2 * * *"
+    """
+    render, story_options, font = split_options(options)
+    opts = make_options(**story_options)
+    settings = make_settings(**render)
+    require_server()
+    from flows.deploy import deploy_books
+
+    for line in deploy_books(pool, settings, opts, font, inbox, outbox, cron):
+        click.echo(line)
+
+
+def require_server() -> None:
+    """Raise UserError unless PREFECT_API_URL names a Prefect server (schedules need one that stays up)."""
+    if not os.environ.get("PREFECT_API_URL"):
+        from prefect.settings import PREFECT_API_URL
+
+        if not PREFECT_API_URL.value():
+            raise UserError(
+                "no Prefect server: start one with `prefect server start` and set "
+                "PREFECT_API_URL=http://127.0.0.1:4200/api (see README)"
+            )
 
 
 @cli.group(cls=HuibenGroup, invoke_without_command=True)
@@ -230,12 +367,6 @@ def configure_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-
-
-def slugify(name: str) -> str:
-    """Return a safe folder name: story names never become raw paths."""
-    slug = re.sub(r"[^\w\-]+", "-", name, flags=re.UNICODE).strip("-._")
-    return slug[:60] or "book"
 
 
 def config_path() -> Path:

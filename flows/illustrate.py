@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
+from importlib import metadata
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel
 
@@ -15,6 +19,7 @@ from layout.manifest import build_manifest, export_pages, write_manifest
 from render.pages import render_pages
 from render.renderer import get_renderer
 from storyboard.build import StoryboardOptions, load_or_build_storyboard
+from storyboard.files import hold_lock
 from storyboard.models import Storyboard
 from storyboard.storyboard_file import save_storyboard
 
@@ -56,6 +61,7 @@ class BookResult(BaseModel):
     manifest: str
     pages: list[str]
     timings_s: dict[str, float]
+    skipped: bool = False  # True: the book was already up to date
 
 
 @task(name="make-storyboard", **STAGE)
@@ -77,9 +83,13 @@ def render_book_pages(board: Storyboard, settings: RenderSettings, font: str, ou
     cache = Path(out_dir) / "renders"
     renderer.load_inversions(board)
 
+    bar = create_progress_artifact(0.0, key=artifact_key("progress", out_dir), description="pages rendered")
+
     def progress(kind: str):
         def report(done: int, total: int, job, cached: bool) -> None:
             logger.info("%s %d/%d %s", kind, done, total, "cached" if cached else "rendered")
+            if kind == "page":
+                update_progress_artifact(bar, 100.0 * done / total)
 
         return report
 
@@ -106,7 +116,7 @@ def layout_book(board: Storyboard, pictures: list[str], pdf: str, font: str) -> 
 @task(name="export-assets", **STAGE)
 def export_assets(
     board: Storyboard, rendered: RenderResult, out_dir: str, settings: RenderSettings, font: str,
-    timings: dict[str, float],
+    timings: dict[str, float], fingerprint: str,
 ) -> tuple[list[str], str, str]:
     """Write storyboard.yaml, pages/NN.png and manifest.json; return their paths."""
     out = Path(out_dir)
@@ -114,7 +124,8 @@ def export_assets(
     pages = export_pages([Path(p) for p in rendered.pictures], out / "pages")
     manifest = build_manifest(
         board, storyboard, pages, rendered.jobs, out / "book.pdf", settings.renderer, settings.model, Path(font), timings
-    ).model_copy(update={"references": rendered.references, "flagged_pages": rendered.flagged, "notes": rendered.notes})
+    ).model_copy(update={"references": rendered.references, "flagged_pages": rendered.flagged,
+                         "notes": rendered.notes, "fingerprint": fingerprint})
     path = write_manifest(manifest, out / "manifest.json")
     return [str(p) for p in pages], str(storyboard), str(path)
 
@@ -127,23 +138,73 @@ def illustrate_story(
     options: StoryboardOptions = StoryboardOptions(),
     font: str | None = None,
 ) -> BookResult:
-    """Illustrate one story (or edited storyboard) into out_dir/book.pdf with its assets."""
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    """Illustrate one story (or edited storyboard) into out_dir/book.pdf with its assets.
 
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = now - clock
-        clock = now
-
+    A book whose inputs and settings are unchanged since its last build is left untouched; two
+    builds into one folder take turns (the second waits, then finds the book done).
+    """
+    logger = get_run_logger()
     font_path = str(find_cjk_font(font))
-    board = make_storyboard(source, options)
-    lap("storyboard")
-    rendered = render_book_pages(board, settings, font_path, out_dir)
-    lap("render")
-    pdf = layout_book(board, rendered.pictures, str(Path(out_dir) / "book.pdf"), font_path)
-    lap("layout")
-    pages, storyboard, manifest = export_assets(board, rendered, out_dir, settings, font_path, timings)
-    lap("export")
+    fingerprint = book_fingerprint(source, settings, options, font_path)
+    with hold_lock(Path(out_dir) / ".huiben.lock", on_wait=lambda: logger.info("waiting: another build is writing %s", out_dir)):
+        done = finished_book(out_dir, fingerprint)
+        if done is not None:
+            logger.info("%s is up to date: nothing to do", done.pdf)
+            return done
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = now - clock
+            clock = now
+
+        board = make_storyboard(source, options)
+        publish_storyboard(board, out_dir)
+        lap("storyboard")
+        rendered = render_book_pages(board, settings, font_path, out_dir)
+        lap("render")
+        pdf = layout_book(board, rendered.pictures, str(Path(out_dir) / "book.pdf"), font_path)
+        lap("layout")
+        pages, storyboard, manifest = export_assets(board, rendered, out_dir, settings, font_path, timings, fingerprint)
+        lap("export")
     return BookResult(out_dir=out_dir, pdf=pdf, storyboard=storyboard, manifest=manifest, pages=pages, timings_s=timings)
+
+
+def book_fingerprint(source: str, settings: RenderSettings, options: StoryboardOptions, font: str) -> str:
+    """Return a hash of everything that decides a book: input bytes, cast file, settings, versions."""
+    h = hashlib.sha256()
+    h.update(Path(source).read_bytes())
+    if options.cast:
+        h.update(Path(options.cast).read_bytes())
+    for c in (settings.model_dump_json(), options.model_dump_json(), font, metadata.version("huiben")):
+        h.update(b"\0" + c.encode("utf-8"))
+    return h.hexdigest()
+
+
+def finished_book(out_dir: str, fingerprint: str) -> BookResult | None:
+    """Return the finished book in out_dir if its manifest records this fingerprint and its files exist."""
+    out = Path(out_dir)
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    pages = [out / p["file"] for p in manifest.get("pages", [])]
+    if manifest.get("fingerprint") != fingerprint or not (out / "book.pdf").is_file() or not all(p.is_file() for p in pages):
+        return None
+    return BookResult(out_dir=out_dir, pdf=str(out / "book.pdf"), storyboard=str(out / "storyboard.yaml"),
+                      manifest=str(out / "manifest.json"), pages=[str(p) for p in pages], timings_s={}, skipped=True)
+
+
+def publish_storyboard(board: Storyboard, out_dir: str) -> None:
+    """Show the storyboard as a table in the Prefect UI (page, text, characters, seed)."""
+    rows = [{"page": i, "text": s.text[:60], "characters": "、".join(s.characters), "seed": s.seed}
+            for i, s in enumerate(board.scenes, start=1)]
+    create_table_artifact(rows, key=artifact_key("storyboard", out_dir), description=f"Storyboard of {board.title}")
+
+
+def artifact_key(kind: str, out_dir: str) -> str:
+    """Return a Prefect artifact key (lowercase letters, digits, dashes) unique to a book folder."""
+    digest = hashlib.blake2b(str(Path(out_dir).resolve()).encode(), digest_size=4).hexdigest()
+    return f"{kind}-{digest}"
