@@ -48,6 +48,10 @@ class Manifest(BaseModel):
     pages: list[PageRecord]
     versions: dict[str, str]
     timings_s: dict[str, float]
+    references: dict[str, str] = {}  # character -> reference-embedding hash (references/<name>.safetensors)
+    flagged_pages: dict[int, int] = {}  # page -> times the safety checker made it re-render
+    notes: list[str] = []
+    fingerprint: str = ""  # hash of inputs + settings: an unchanged book is not built again
 
 
 def export_pages(pictures: list[Path], pages_dir: Path) -> list[Path]:
