@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -16,6 +17,10 @@ PREFERRED_FAMILIES = ("LXGW WenKai", "AR PL UKai", "AR PL UMing", "WenQuanYi Zen
 INSTALL_HINT = (
     "install a CJK TrueType font (Debian/Ubuntu: sudo apt-get install fonts-lxgw-wenkai) "
     f"or set {FONT_ENV}=/path/to/font.ttf"
+)
+CFF_HINT = (
+    "has PostScript (CFF/OTF) outlines, which PDF embedding here cannot use; "
+    "use a TrueType font such as LXGW WenKai (fonts-lxgw-wenkai, LXGWWenKai-Regular.ttf) or WenQuanYi Zen Hei"
 )
 
 
@@ -38,21 +43,29 @@ def find_cjk_font(explicit: str | None = None) -> Path:
 
 def check_font(path: Path) -> None:
     """Raise UserError unless `path` is a TrueType font with Chinese glyphs that reportlab embeds."""
-    if not path.is_file():
-        raise UserError(f"{path}: font file not found; {INSTALL_HINT}")
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
-    try:
-        font = TTFont("huiben-check", str(path), subfontIndex=0)
-    except TTFError as e:
-        if "postscript" in str(e).lower():
-            raise UserError(
-                f"{path}: has PostScript (CFF) outlines, which PDF embedding here cannot use; "
-                "use a TrueType font such as LXGW WenKai (fonts-lxgw-wenkai) or WenQuanYi Zen Hei"
-            ) from None
-        raise UserError(f"{path}: not a usable TrueType font ({e}); {INSTALL_HINT}") from None
+    font = open_ttfont(Path(path), "huiben-check")
     if ord("中") not in font.face.charToGlyph:
         raise UserError(f"{path}: has no Chinese characters; {INSTALL_HINT}")
+
+
+def open_ttfont(path: Path, name: str):
+    """Return a reportlab TTFont for `path`; UserError (naming a TrueType alternative) if it cannot embed it."""
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    if not path.is_file():
+        raise UserError(f"{path}: font file not found; {INSTALL_HINT}")
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic == b"OTTO":  # OpenType with CFF outlines (Noto Sans CJK, Source Han…)
+        raise UserError(f"{path}: {CFF_HINT}")
+    try:
+        return TTFont(name, str(path), subfontIndex=0)
+    except TTFError as e:
+        if "postscript" in str(e).lower():
+            raise UserError(f"{path}: {CFF_HINT}") from None
+        raise UserError(f"{path}: not a usable TrueType font ({e}); {INSTALL_HINT}") from None
+    except Exception as e:  # noqa: BLE001 - reportlab raises struct/index errors on garbage files
+        raise UserError(f"{path}: not a TrueType font ({type(e).__name__}); {INSTALL_HINT}") from None
 
 
 def _fontconfig_candidates() -> list[Path]:
@@ -78,8 +91,41 @@ def _fontconfig_candidates() -> list[Path]:
 def register_font(path: Path) -> str:
     """Return the reportlab name of the font at `path`, registering it once per process."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
-    name = "huiben-" + Path(path).stem
-    pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+    path = Path(path)
+    # The name carries a short hash of the path: two fonts with the same file name stay apart.
+    name = f"huiben-{path.stem}-{hashlib.blake2b(str(path.resolve()).encode(), digest_size=3).hexdigest()}"
+    pdfmetrics.registerFont(open_ttfont(path, name))
     return name
+
+
+class Typeface:
+    """A registered font with its character coverage and cached advance widths (em units)."""
+
+    def __init__(self, path: Path):
+        from reportlab.pdfbase import pdfmetrics
+
+        self.path = Path(path)
+        self.name = register_font(self.path)
+        font = pdfmetrics.getFont(self.name)
+        self.chars = frozenset(font.face.charToGlyph)
+        self._width = font.face.getCharWidth  # 1/1000 em per code point
+        self._ems: dict[str, float] = {}
+
+    def has(self, ch: str) -> bool:
+        """Return whether the font has a glyph for the character `ch`."""
+        return ord(ch) in self.chars
+
+    def em(self, text: str) -> float:
+        """Return the advance width of `text` in ems (multiply by the type size for pt)."""
+        ems = self._ems.get(text)
+        if ems is None:
+            ems = sum(self._width(ord(c)) for c in text) / 1000.0
+            self._ems[text] = ems
+        return ems
+
+
+@lru_cache(maxsize=8)
+def load_typeface(path: Path) -> Typeface:
+    """Return the Typeface for `path`, loaded once per process."""
+    return Typeface(Path(path))

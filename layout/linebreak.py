@@ -16,18 +16,44 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> lis
     """Return the lines of `text` fitted to `width` (same units as `measure`), kinsoku rules applied."""
     lines: list[str] = []
     for para in text.split("\n"):
-        lines.extend(_break_paragraph(para.strip(), width, measure))
+        units = split_units(para.strip())
+        widths = [measure(u) for u in units]  # widths add up: reportlab applies no kerning
+        lines.extend(
+            line for a, b in break_units(units, widths, width) if (line := "".join(units[a:b]).strip())
+        )
     return lines
 
 
-def _break_paragraph(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    units = _UNITS.findall(text)
-    lines: list[str] = []
+def split_units(text: str) -> list[str]:
+    """Return the unbreakable units of one paragraph: single characters, Latin words, numbers, spaces."""
+    return _UNITS.findall(text)
+
+
+def break_units(
+    units: list[str], widths: list[float], width: float, squeeze: list[float] | None = None
+) -> list[tuple[int, int]]:
+    """Return (start, end) unit ranges, one per line, that fit `width`; spaces at a break are dropped.
+
+    squeeze: how much each unit can give up (the blank half of a full-width ，。「」…). When closing
+    marks would start the next line, the line keeps them if squeezing its marks makes room; the
+    caller squeezes such lines (their natural width exceeds `width`). Otherwise the line steps back.
+    """
+    lines: list[tuple[int, int]] = []
     start = 0
+    while start < len(units) and units[start].isspace():
+        start += 1
     while start < len(units):
-        end = start + 1  # a line holds at least one unit, however narrow the box
-        while end < len(units) and measure("".join(units[start : end + 1])) <= width:
+        end, used = start + 1, widths[start]  # a line holds at least one unit, however narrow the box
+        while end < len(units) and used + widths[end] <= width:
+            used += widths[end]
             end += 1
+        if end < len(units) and squeeze and not _may_break(units[end - 1], units[end]):
+            ext, longer = end, used
+            while ext < len(units) and units[ext][0] in NO_LINE_START:
+                longer += widths[ext]
+                ext += 1
+            if (ext == len(units) or _may_break(units[ext - 1], units[ext])) and longer - width <= sum(squeeze[start:ext]):
+                end = ext  # squeezed by the caller
         if end < len(units):
             # Step back to the nearest allowed break; if the whole line has none, hang the
             # closing marks in the margin instead (a small overflow beats a broken rule).
@@ -39,11 +65,15 @@ def _break_paragraph(text: str, width: float, measure: Callable[[str], float]) -
                 while cut < len(units) and units[cut][0] in NO_LINE_START:
                     cut += 1
             end = cut
-        lines.append("".join(units[start:end]).strip())
+        stop = end
+        while stop > start and units[stop - 1].isspace():
+            stop -= 1
+        if stop > start:
+            lines.append((start, stop))
         start = end
         while start < len(units) and units[start].isspace():
             start += 1
-    return [line for line in lines if line]
+    return lines
 
 
 def _may_break(before: str, after: str) -> bool:

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict
 from storyboard.files import sha256_file, write_atomic
 from storyboard.models import Storyboard
 
+from .export import export_pages  # noqa: F401 - importable from here, as the flow does
+
 _VERSIONED = ("huiben", "prefect", "reportlab", "pillow", "jieba", "pydantic", "torch", "diffusers", "transformers")
 
 
@@ -52,21 +54,6 @@ class Manifest(BaseModel):
     flagged_pages: dict[int, int] = {}  # page -> times the safety checker made it re-render
     notes: list[str] = []
     fingerprint: str = ""  # hash of inputs + settings: an unchanged book is not built again
-
-
-def export_pages(pictures: list[Path], pages_dir: Path) -> list[Path]:
-    """Copy each rendered picture to pages/NN.png (atomic per file); return the new paths."""
-    pages_dir.mkdir(parents=True, exist_ok=True)
-    digits = max(2, len(str(len(pictures))))
-    out = []
-    for number, src in enumerate(pictures, start=1):
-        dst = pages_dir / f"{number:0{digits}d}.png"
-        write_atomic(dst, src.read_bytes())
-        out.append(dst)
-    for stale in pages_dir.glob("*.png"):
-        if stale not in out:
-            stale.unlink()  # a storyboard edit removed pages: old numbers must not linger
-    return out
 
 
 def build_manifest(

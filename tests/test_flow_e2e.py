@@ -41,7 +41,7 @@ def test_pdf_pages_fonts_and_text(built):
     result, out = built
     board = load_storyboard(out / "storyboard.yaml")
     reader = PdfReader(out / "book.pdf")
-    assert len(reader.pages) == len(board.scenes) + 1
+    assert len(reader.pages) == len(board.scenes) + 2  # cover, story pages, end page
     fonts = {f.get_object()["/BaseFont"] for p in reader.pages for f in p["/Resources"]["/Font"].values()}
     assert fonts and all("WenKai" in f or "Hei" in f or "Kai" in f or "Ming" in f for f in fonts), fonts
     flat = "".join("".join(p.extract_text() for p in reader.pages).split())
@@ -86,7 +86,7 @@ def test_flow_with_diffusion_renderer_and_references_on_tiny_models(prefect_harn
     assert manifest["renderer"] == "diffusion" and manifest["model"] == str(model)
     assert set(manifest["references"]) == {c.name for c in board.characters}
     assert len(list((book / "references").glob("*.safetensors"))) == len(board.characters)
-    assert len(PdfReader(result.pdf).pages) == len(result.pages) + 1
+    assert len(PdfReader(result.pdf).pages) == len(result.pages) + 2
     # portraits + pages, each rendered once; a re-run renders nothing
     renders = {p: p.stat().st_mtime_ns for p in (book / "renders").glob("*.png")}
     assert len(renders) == len(board.characters) + len(board.scenes)

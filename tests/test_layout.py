@@ -54,10 +54,10 @@ def book(tmp_path_factory, font_path):
     return board, pdf
 
 
-def test_pdf_has_cover_plus_one_page_per_scene(book):
+def test_pdf_has_cover_one_page_per_scene_and_an_end_page(book):
     board, pdf = book
     reader = PdfReader(pdf)
-    assert len(reader.pages) == len(board.scenes) + 1
+    assert len(reader.pages) == len(board.scenes) + 2
     assert reader.metadata.title == board.title
 
 
