@@ -7,14 +7,13 @@ of its focal character (the first one the scene mentions), computed once per cha
 
 from __future__ import annotations
 
-import re
 from itertools import groupby
 from pathlib import Path
 
 from PIL import Image
 
 from storyboard.errors import UserError
-from storyboard.files import sha256_file
+from storyboard.files import sha256_file, slugify
 from storyboard.models import Storyboard
 
 from .jobs import RenderJob
@@ -107,7 +106,7 @@ class DiffusionRenderer:
             return {}
         hashes = {}
         for name, portrait in portraits.items():
-            path = out_dir / f"{slug(name)}.safetensors"
+            path = out_dir / f"{slugify(name, 40)}.safetensors"
             meta = {"character": name, "portrait_sha256": sha256_file(portrait), "adapter": self.adapter[0].repo}
             hashes[name] = reference_hash(path, meta)  # the same portrait and adapter: reuse, no model load
             if hashes[name] is None:
@@ -224,11 +223,6 @@ class DiffusionRenderer:
                 self._pipe.to(self.device)
             self._adapter_loaded = True
         return self._pipe
-
-
-def slug(name: str) -> str:
-    """Return a file-name-safe slug of a character name (names never become raw paths)."""
-    return re.sub(r"[^\w\-]+", "-", name, flags=re.UNICODE).strip("-._")[:40] or "character"
 
 
 def pick_device() -> str:
