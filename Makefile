@@ -32,21 +32,27 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.core
 	$(BIN)/python -m pip install -q -e ".[diffusion,dev]"
 	touch $@
 
-# A CJK TrueType font for the PDF: install LXGW WenKai (楷体) with apt when none is found.
+# A CJK TrueType font for the PDF (LXGW WenKai, 楷体) and poppler (page images of the PDF):
+# installed with apt when missing; elsewhere the message says what to install.
 font:
-	@if fc-list ':lang=zh:fontformat=TrueType' 2>/dev/null | grep -q . || [ -n "$$HUIBEN_FONT" ]; then \
-	  echo "CJK TrueType font: ok"; \
+	@if { fc-list ':lang=zh:fontformat=TrueType' 2>/dev/null | grep -q . || [ -n "$$HUIBEN_FONT" ]; } \
+	    && command -v pdftoppm >/dev/null; then \
+	  echo "CJK TrueType font and poppler: ok"; \
 	elif command -v apt-get >/dev/null; then \
-	  echo "installing fonts-lxgw-wenkai (a CJK TrueType font) with apt-get"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-lxgw-wenkai fontconfig >/dev/null; \
+	  echo "installing fonts-lxgw-wenkai (a CJK TrueType font) and poppler-utils with apt-get"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    fonts-lxgw-wenkai fontconfig poppler-utils >/dev/null; \
 	else \
-	  echo "No Chinese TrueType font found. Install LXGW WenKai (https://github.com/lxgw/LxgwWenKai)"; \
-	  echo "or WenQuanYi Zen Hei with your package manager, or set HUIBEN_FONT=/path/to/font.ttf"; \
+	  echo "No Chinese TrueType font or no poppler found. Install LXGW WenKai (https://github.com/lxgw/LxgwWenKai)"; \
+	  echo "or WenQuanYi Zen Hei, and poppler, with your package manager; or set HUIBEN_FONT=/path/to/font.ttf"; \
 	  exit 1; \
 	fi
 
-bench: dev
+bench: dev font
+	$(BIN)/python bench/storyboard_speed.py
+	$(BIN)/python bench/layout_speed.py
 	$(BIN)/python bench/prefect_overhead.py
+	$(BIN)/python bench/diffusion_speed.py --size tiny --pages 8 --steps 4 --runs 1
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

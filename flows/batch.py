@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from flows.illustrate import RenderSettings, book_fingerprint, finished_book, illustrate_story
 from layout.fonts import find_cjk_font
+from layout.options import BookOptions
 from storyboard.build import StoryboardOptions
 from storyboard.errors import UserError
 from storyboard.files import slugify
@@ -61,6 +62,8 @@ def illustrate_batch(
     settings: RenderSettings = RenderSettings(),
     options: StoryboardOptions = StoryboardOptions(),
     font: str | None = None,
+    book: BookOptions = BookOptions(),
+    bundle: bool = False,
     dispatch: bool = False,
 ) -> BatchResult:
     """Build every story of `inbox` into its own folder of `outbox`; a broken story fails alone.
@@ -77,17 +80,18 @@ def illustrate_batch(
         started = time.perf_counter()
         try:
             read_story(story, options.encoding)  # a bad file fails here, in one line, before a subflow starts
-            done = finished_book(str(out), book_fingerprint(str(story), settings, options, font_path))
+            done = finished_book(str(out), book_fingerprint(str(story), settings, options, font_path, book, bundle))
             if done is not None:
                 rows.append(BookRow(book=story.name, pages=len(done.pages), status="unchanged"))
                 continue
             if dispatch:
                 params = {"source": str(story), "out_dir": str(out), "settings": settings.model_dump(),
-                          "options": options.model_dump(), "font": font_path}
+                          "options": options.model_dump(), "font": font_path, "book": book.model_dump(),
+                          "bundle": bundle}
                 run = run_deployment(BOOK_DEPLOYMENT, parameters=params, timeout=0, as_subflow=False)
                 rows.append(BookRow(book=story.name, status="queued", message=str(run.id)))
                 continue
-            result = illustrate_story(str(story), str(out), settings, options, font_path)
+            result = illustrate_story(str(story), str(out), settings, options, font_path, book, bundle)
             rows.append(BookRow(book=story.name, pages=len(result.pages), status="built",
                                 seconds=round(time.perf_counter() - started, 2)))
         except Exception as e:  # one broken story must not stop the others; the summary names it

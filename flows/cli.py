@@ -119,6 +119,38 @@ def render_options(command):
     return command
 
 
+def book_options(command):
+    """Add the options that decide the PDF's layout (shared by build, batch, serve, deploy)."""
+    options = [
+        click.option("--page-size", type=click.Choice(["square210", "a4", "a4-landscape", "a5", "a5-landscape", "8x8in"]),
+                     default="square210", show_default=True, help="Trim size of the book."),
+        click.option("--template", type=click.Choice(["picture-above", "full-bleed", "spread"]), default="picture-above",
+                     show_default=True, help="Page template (a scene's `layout:` in the storyboard overrides it)."),
+        click.option("--bleed", type=click.FloatRange(0, 10), default=0.0, help="Bleed in mm for print (printers ask for 3)."),
+        click.option("--crop-marks", is_flag=True, help="Draw crop marks (use with --bleed)."),
+        click.option("--pinyin", is_flag=True, help="Tone-marked pinyin above every Chinese character."),
+        click.option("--level", type=click.Choice(["grade1-2", "grade3-4", "grade5-6"]), default="grade1-2",
+                     show_default=True, help="Reading level: type size, leading, line length."),
+        click.option("--image-format", type=click.Choice(["png", "jpeg"]), default="png", show_default=True,
+                     help="Pictures in the PDF: lossless PNG or smaller JPEG."),
+        click.option("--author", default="", help="Author line on the cover."),
+        click.option("--series", default="", help="Series line on the cover."),
+        click.option("--fallback-font", default=None, help="TrueType font for characters the main font lacks."),
+        click.option("--zip", "bundle", is_flag=True, help="Also write book.zip with the whole book folder."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def make_book(page_size, template, bleed, crop_marks, pinyin, level, image_format, author, series, fallback_font):
+    """Return BookOptions from the shared layout options."""
+    from layout.options import BookOptions
+
+    return BookOptions(page_size=page_size, template=template, bleed_mm=bleed, crop_marks=crop_marks, pinyin=pinyin,
+                       level=level, image_format=image_format, author=author, series=series, fallback_font=fallback_font)
+
+
 def make_settings(renderer, model, steps, width, height, precision, ip_adapter, ip_scale, low_memory):
     """Return RenderSettings after checking what can be checked before Prefect starts."""
     for side in (width, height):
@@ -136,17 +168,22 @@ def make_settings(renderer, model, steps, width, height, precision, ip_adapter, 
                           precision=precision, ip_adapter=ip_adapter, ip_scale=ip_scale, low_memory=low_memory)
 
 
-def split_options(options: dict) -> tuple[dict, dict, str | None]:
-    """Return (render options, storyboard options, font) from one command's keyword arguments."""
+def split_options(options: dict) -> tuple[dict, dict, str | None, object, bool]:
+    """Return (render options, storyboard options, font, BookOptions, zip?) from a command's keyword arguments."""
     render_keys = ("renderer", "model", "steps", "width", "height", "precision", "ip_adapter", "ip_scale", "low_memory")
+    book_keys = ("page_size", "template", "bleed", "crop_marks", "pinyin", "level", "image_format", "author", "series",
+                 "fallback_font")
     render = {k: options.pop(k) for k in render_keys}
-    return render, options, options.pop("font")
+    book = make_book(**{k: options.pop(k) for k in book_keys})
+    bundle = options.pop("bundle")
+    return render, options, options.pop("font"), book, bundle
 
 
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Book folder (default: out/<story name>).")
 @render_options
+@book_options
 @storyboard_options
 def build(source: Path, out_dir: Path | None, **options) -> None:
     """Build SOURCE (a story .txt or an edited storyboard .yaml) into a picture book.
@@ -158,7 +195,7 @@ def build(source: Path, out_dir: Path | None, **options) -> None:
       huiben build samples/hedgehog_friends.txt --renderer preview --out out/hedgehog
     """
     started = time.perf_counter()
-    render, story_options, font = split_options(options)
+    render, story_options, font, book, bundle = split_options(options)
     opts = make_options(**story_options)
     check_source(source, opts)
     from layout.fonts import find_cjk_font
@@ -170,7 +207,8 @@ def build(source: Path, out_dir: Path | None, **options) -> None:
     settings = make_settings(**render)
     from flows.illustrate import illustrate_story
 
-    result = illustrate_story(source=str(source), out_dir=str(out_dir), settings=settings, options=opts, font=str(font_path))
+    result = illustrate_story(source=str(source), out_dir=str(out_dir), settings=settings, options=opts,
+                              font=str(font_path), book=book, bundle=bundle)
     state = "up to date" if result.skipped else f"{len(result.pages)} pages"
     click.echo(f"book: {result.pdf} ({state}) in {time.perf_counter() - started:.1f} s", err=True)
 
@@ -179,6 +217,7 @@ def build(source: Path, out_dir: Path | None, **options) -> None:
 @click.argument("inbox", type=click.Path(path_type=Path))
 @click.option("--out", "outbox", type=click.Path(path_type=Path), required=True, help="Folder for the books.")
 @render_options
+@book_options
 @storyboard_options
 def batch(inbox: Path, outbox: Path, **options) -> None:
     """Build every story file in INBOX into its own book folder in OUT.
@@ -189,7 +228,7 @@ def batch(inbox: Path, outbox: Path, **options) -> None:
     Example:
       huiben batch stories/ --out books/ --renderer diffusion --model taiyi
     """
-    render, story_options, font = split_options(options)
+    render, story_options, font, book, bundle = split_options(options)
     opts = make_options(**story_options)
     from flows.batch import find_stories
     from layout.fonts import find_cjk_font
@@ -199,7 +238,7 @@ def batch(inbox: Path, outbox: Path, **options) -> None:
     settings = make_settings(**render)
     from flows.batch import illustrate_batch
 
-    result = illustrate_batch(str(inbox), str(outbox), settings, opts, str(font_path))
+    result = illustrate_batch(str(inbox), str(outbox), settings, opts, str(font_path), book, bundle)
     click.echo(summary_table(result.rows), err=True)
     if result.failed:
         click.echo(f"huiben: {len(result.failed)} of {len(result.rows)} stories failed: {', '.join(result.failed)}", err=True)
@@ -220,6 +259,7 @@ def summary_table(rows) -> str:
 @click.option("--cron", default="0 2 * * *", show_default=True, help="When to run (cron, server time zone).")
 @click.option("--name", default="nightly", show_default=True, help="Deployment name.")
 @render_options
+@book_options
 @storyboard_options
 def serve(inbox: Path, outbox: Path, cron: str, name: str, **options) -> None:
     """Serve a scheduled batch deployment (illustrate-batch/NAME) against a Prefect server.
@@ -232,7 +272,7 @@ def serve(inbox: Path, outbox: Path, cron: str, name: str, **options) -> None:
       huiben serve stories/ --out books/ --cron "0 2 * * *"
       prefect deployment run illustrate-batch/nightly   # a run now, by hand
     """
-    render, story_options, font = split_options(options)
+    render, story_options, font, book, bundle = split_options(options)
     opts = make_options(**story_options)
     from layout.fonts import find_cjk_font
 
@@ -243,7 +283,7 @@ def serve(inbox: Path, outbox: Path, cron: str, name: str, **options) -> None:
 
     find_stories(inbox)
     params = {"inbox": str(inbox.resolve()), "outbox": str(outbox.resolve()), "settings": settings.model_dump(),
-              "options": opts.model_dump(), "font": str(font_path)}
+              "options": opts.model_dump(), "font": str(font_path), "book": book.model_dump(), "bundle": bundle}
     illustrate_batch.serve(name=name, cron=cron, parameters=params, pause_on_shutdown=False)
 
 
@@ -253,6 +293,7 @@ def serve(inbox: Path, outbox: Path, cron: str, name: str, **options) -> None:
 @click.option("--out", "outbox", type=click.Path(path_type=Path), default=None, help="…into this folder.")
 @click.option("--cron", default=None, help="Schedule for the batch deployment (cron).")
 @render_options
+@book_options
 @storyboard_options
 def deploy(pool: str, inbox: Path | None, outbox: Path | None, cron: str | None, **options) -> None:
     """Register huiben's deployments on a work pool, for workers on several GPU machines.
@@ -265,13 +306,13 @@ def deploy(pool: str, inbox: Path | None, outbox: Path | None, cron: str | None,
     Example:
       huiben deploy --pool gpu --inbox /shared/stories --out /shared/books --cron "0 2 * * *"
     """
-    render, story_options, font = split_options(options)
+    render, story_options, font, book, bundle = split_options(options)
     opts = make_options(**story_options)
     settings = make_settings(**render)
     require_server()
     from flows.deploy import deploy_books
 
-    for line in deploy_books(pool, settings, opts, font, inbox, outbox, cron):
+    for line in deploy_books(pool, settings, opts, font, book, bundle, inbox, outbox, cron):
         click.echo(line)
 
 

@@ -13,12 +13,15 @@ from prefect.artifacts import create_progress_artifact, create_table_artifact, u
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel
 
-from layout.book import write_book
+from layout.book import BookReport, write_book
+from layout.export import PRINT_DPI, export_pages, write_contact_sheet, write_zip
 from layout.fonts import find_cjk_font
-from layout.manifest import build_manifest, export_pages, write_manifest
+from layout.manifest import build_manifest, write_manifest
+from layout.options import BookOptions
 from render.pages import render_pages
 from render.renderer import get_renderer
 from storyboard.build import StoryboardOptions, load_or_build_storyboard
+from storyboard.errors import UserError
 from storyboard.files import hold_lock
 from storyboard.models import Storyboard
 from storyboard.storyboard_file import save_storyboard
@@ -26,6 +29,7 @@ from storyboard.storyboard_file import save_storyboard
 # Our own content-addressed page cache decides what to re-render; Prefect's result cache
 # would only duplicate it (and would leak results between runs, see shared/PITFALLS.md).
 STAGE = dict(cache_policy=NO_CACHE, persist_result=False)
+REVIEW_DPI = 96  # page images of preview books: screen resolution
 
 
 class RenderSettings(BaseModel):
@@ -107,27 +111,47 @@ def render_book_pages(board: Storyboard, settings: RenderSettings, font: str, ou
 
 
 @task(name="layout-book", **STAGE)
-def layout_book(board: Storyboard, pictures: list[str], pdf: str, font: str) -> str:
-    """Write book.pdf and return its path."""
-    write_book(board, [Path(p) for p in pictures], Path(pdf), Path(font))
-    return pdf
+def layout_book(board: Storyboard, pictures: list[str], pdf: str, font: str, book: BookOptions) -> BookReport:
+    """Write book.pdf; return where each story page went, the warnings and the file size."""
+    report = write_book(board, [Path(p) for p in pictures], Path(pdf), Path(font), book)
+    logger = get_run_logger()
+    for warning in report.warnings:
+        logger.warning(warning)
+    logger.info("book.pdf: %d pages, %.1f MB", report.page_count, report.pdf_bytes / 1e6)
+    return report
 
 
 @task(name="export-assets", **STAGE)
 def export_assets(
-    board: Storyboard, rendered: RenderResult, out_dir: str, settings: RenderSettings, font: str,
-    timings: dict[str, float], fingerprint: str,
+    board: Storyboard, rendered: RenderResult, report: BookReport, out_dir: str, settings: RenderSettings,
+    font: str, timings: dict[str, float], fingerprint: str, bundle: bool,
 ) -> tuple[list[str], str, str]:
-    """Write storyboard.yaml, pages/NN.png and manifest.json; return their paths."""
+    """Write storyboard.yaml, pictures/NN.png, pages/NN.png, contact.png, manifest.json (and book.zip)."""
     out = Path(out_dir)
+    notes = list(rendered.notes) + list(report.warnings)
     storyboard = save_storyboard(board, out / "storyboard.yaml")
-    pages = export_pages([Path(p) for p in rendered.pictures], out / "pages")
+    pictures = export_pages([Path(p) for p in rendered.pictures], out / "pictures")
+    # A preview book is for review, not for the printer: its page images need no print resolution.
+    dpi = PRINT_DPI if settings.renderer != "preview" else REVIEW_DPI
+    try:
+        pages = export_pages(out / "book.pdf", out / "pages", dpi=dpi)
+    except UserError as e:  # no poppler here: the book is whole, only the page images are missing
+        get_run_logger().warning(str(e))
+        notes.append(str(e))
+        pages = []
+    sheet = write_contact_sheet(pages or pictures, out / "contact.png")
     manifest = build_manifest(
-        board, storyboard, pages, rendered.jobs, out / "book.pdf", settings.renderer, settings.model, Path(font), timings
-    ).model_copy(update={"references": rendered.references, "flagged_pages": rendered.flagged,
-                         "notes": rendered.notes, "fingerprint": fingerprint})
+        board, storyboard, pictures, rendered.jobs, out / "book.pdf", settings.renderer, settings.model, Path(font),
+        timings, pdf_pages=report.pages,
+    ).model_copy(update={
+        "references": rendered.references, "flagged_pages": rendered.flagged, "notes": notes,
+        "fingerprint": fingerprint, "print_pages": [str(p.relative_to(out)) for p in pages],
+        "contact_sheet": sheet.name, "pdf_bytes": report.pdf_bytes,
+    })
     path = write_manifest(manifest, out / "manifest.json")
-    return [str(p) for p in pages], str(storyboard), str(path)
+    if bundle:
+        write_zip(out, out / "book.zip")
+    return [str(p) for p in pictures], str(storyboard), str(path)
 
 
 @flow(name="illustrate-story", log_prints=True)
@@ -137,6 +161,8 @@ def illustrate_story(
     settings: RenderSettings = RenderSettings(),
     options: StoryboardOptions = StoryboardOptions(),
     font: str | None = None,
+    book: BookOptions = BookOptions(),
+    bundle: bool = False,
 ) -> BookResult:
     """Illustrate one story (or edited storyboard) into out_dir/book.pdf with its assets.
 
@@ -145,7 +171,7 @@ def illustrate_story(
     """
     logger = get_run_logger()
     font_path = str(find_cjk_font(font))
-    fingerprint = book_fingerprint(source, settings, options, font_path)
+    fingerprint = book_fingerprint(source, settings, options, font_path, book, bundle)
     with hold_lock(Path(out_dir) / ".huiben.lock", on_wait=lambda: logger.info("waiting: another build is writing %s", out_dir)):
         done = finished_book(out_dir, fingerprint)
         if done is not None:
@@ -165,20 +191,28 @@ def illustrate_story(
         lap("storyboard")
         rendered = render_book_pages(board, settings, font_path, out_dir)
         lap("render")
-        pdf = layout_book(board, rendered.pictures, str(Path(out_dir) / "book.pdf"), font_path)
+        credits = {"绘图 Pictures": f"{settings.renderer} {settings.model}".strip(), "种子 Seed": str(board.seed),
+                   "字体 Font": Path(font_path).stem}
+        book = book.model_copy(update={"credits": {**credits, **book.credits}})
+        pdf = str(Path(out_dir) / "book.pdf")
+        report = layout_book(board, rendered.pictures, pdf, font_path, book)
         lap("layout")
-        pages, storyboard, manifest = export_assets(board, rendered, out_dir, settings, font_path, timings, fingerprint)
+        pages, storyboard, manifest = export_assets(
+            board, rendered, report, out_dir, settings, font_path, timings, fingerprint, bundle
+        )
         lap("export")
     return BookResult(out_dir=out_dir, pdf=pdf, storyboard=storyboard, manifest=manifest, pages=pages, timings_s=timings)
 
 
-def book_fingerprint(source: str, settings: RenderSettings, options: StoryboardOptions, font: str) -> str:
+def book_fingerprint(source: str, settings: RenderSettings, options: StoryboardOptions, font: str,
+                     book: BookOptions = BookOptions(), bundle: bool = False) -> str:
     """Return a hash of everything that decides a book: input bytes, cast file, settings, versions."""
     h = hashlib.sha256()
     h.update(Path(source).read_bytes())
     if options.cast:
         h.update(Path(options.cast).read_bytes())
-    for c in (settings.model_dump_json(), options.model_dump_json(), font, metadata.version("huiben")):
+    for c in (settings.model_dump_json(), options.model_dump_json(), book.model_dump_json(), font, str(bundle),
+              metadata.version("huiben")):
         h.update(b"\0" + c.encode("utf-8"))
     return h.hexdigest()
 
@@ -191,7 +225,8 @@ def finished_book(out_dir: str, fingerprint: str) -> BookResult | None:
     except (OSError, ValueError):
         return None
     pages = [out / p["file"] for p in manifest.get("pages", [])]
-    if manifest.get("fingerprint") != fingerprint or not (out / "book.pdf").is_file() or not all(p.is_file() for p in pages):
+    needed = [out / "book.pdf", *pages, *(out / p for p in manifest.get("print_pages", []))]
+    if manifest.get("fingerprint") != fingerprint or not all(p.is_file() for p in needed):
         return None
     return BookResult(out_dir=out_dir, pdf=str(out / "book.pdf"), storyboard=str(out / "storyboard.yaml"),
                       manifest=str(out / "manifest.json"), pages=[str(p) for p in pages], timings_s={}, skipped=True)

@@ -124,7 +124,7 @@ def write_zip(book_dir: Path, zip_path: Path, exclude: tuple[str, ...] = ("rende
     book_dir, zip_path = Path(book_dir), Path(zip_path)
     files = sorted(
         p for p in book_dir.rglob("*")
-        if p.is_file() and p.resolve() != zip_path.resolve() and not p.name.endswith(".part")
+        if p.is_file() and p.resolve() != zip_path.resolve() and not p.name.endswith(".part") and not p.name.startswith(".")
         and p.relative_to(book_dir).parts[0] not in exclude
     )
     if not files:

@@ -28,6 +28,7 @@ class PageRecord(BaseModel):
     job: str
     seed: int
     characters: list[str]
+    pdf_pages: list[int] = []  # where this story page landed in book.pdf (1-based; more than one if it spilled)
 
 
 class Manifest(BaseModel):
@@ -54,11 +55,14 @@ class Manifest(BaseModel):
     flagged_pages: dict[int, int] = {}  # page -> times the safety checker made it re-render
     notes: list[str] = []
     fingerprint: str = ""  # hash of inputs + settings: an unchanged book is not built again
+    print_pages: list[str] = []  # pages/NN.png: every PDF page at print resolution
+    contact_sheet: str = ""
+    pdf_bytes: int = 0
 
 
 def build_manifest(
     board: Storyboard, storyboard_path: Path, pages: list[Path], jobs: list[str], pdf: Path,
-    renderer: str, model: str, font: Path, timings: dict[str, float],
+    renderer: str, model: str, font: Path, timings: dict[str, float], pdf_pages: dict[int, list[int]] | None = None,
 ) -> Manifest:
     """Return the manifest of a finished book; paths are relative to the book folder."""
     root = pdf.parent
@@ -76,7 +80,8 @@ def build_manifest(
         pdf=pdf.name,
         pdf_sha256=sha256_file(pdf),
         pages=[
-            PageRecord(page=i, file=str(p.relative_to(root)), sha256=sha256_file(p), job=job, seed=s.seed, characters=s.characters)
+            PageRecord(page=i, file=str(p.relative_to(root)), sha256=sha256_file(p), job=job, seed=s.seed,
+                       characters=s.characters, pdf_pages=(pdf_pages or {}).get(i, []))
             for i, (p, job, s) in enumerate(zip(pages, jobs, board.scenes), start=1)
         ],
         versions={"python": platform.python_version(), **_versions()},

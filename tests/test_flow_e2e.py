@@ -26,13 +26,17 @@ def test_book_folder_has_every_output(built):
     result, out = built
     board = load_storyboard(out / "storyboard.yaml")
     assert (out / "book.pdf").is_file()
-    pages = sorted((out / "pages").glob("*.png"))
-    assert [p.name for p in pages] == [f"{i:02d}.png" for i in range(1, len(board.scenes) + 1)]
+    pictures = sorted((out / "pictures").glob("*.png"))
+    assert [p.name for p in pictures] == [f"{i:02d}.png" for i in range(1, len(board.scenes) + 1)]
+    pages = sorted((out / "pages").glob("*.png"))  # every PDF page as an image: cover, story, end
+    assert len(pages) == len(board.scenes) + 2 and (out / "contact.png").is_file()
     assert not list(out.rglob("*.part"))  # no temp file left behind
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["renderer"] == "preview" and manifest["book_seed"] == board.seed
     assert manifest["source_sha256"] == read_story(SAMPLES / "kite_day.txt").sha256
-    assert [p["file"] for p in manifest["pages"]] == [f"pages/{p.name}" for p in pages]
+    assert [p["file"] for p in manifest["pages"]] == [f"pictures/{p.name}" for p in pictures]
+    assert manifest["print_pages"] == [f"pages/{p.name}" for p in pages]
+    assert [p["pdf_pages"] for p in manifest["pages"]] == [[i + 1] for i in range(1, len(board.scenes) + 1)]
     assert {"storyboard", "render", "layout"} <= set(manifest["timings_s"])
     assert "prefect" in manifest["versions"] and "reportlab" in manifest["versions"]
 

@@ -109,4 +109,4 @@ def test_two_builds_into_one_folder_take_turns(prefect_harness, tmp_path, font_p
     messages = " ".join(err for _, err in outs)
     assert "up to date" in messages  # the second found the first's finished book
     assert len(PdfReader(book / "book.pdf").pages) >= 8  # cover + 7 story pages (+ end page)
-    assert sorted(p.name for p in (book / "pages").glob("*.png")) == [f"{i:02d}.png" for i in range(1, 8)]
+    assert sorted(p.name for p in (book / "pictures").glob("*.png")) == [f"{i:02d}.png" for i in range(1, 8)]
