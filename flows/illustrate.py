@@ -9,7 +9,12 @@ from importlib import metadata
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel
 
@@ -28,7 +33,10 @@ from storyboard.storyboard_file import save_storyboard
 
 # Our own content-addressed page cache decides what to re-render; Prefect's result cache
 # would only duplicate it (and would leak results between runs, see shared/PITFALLS.md).
-STAGE = dict(cache_policy=NO_CACHE, persist_result=False)
+# No task retries: every failure here is deterministic (bad input, missing model, full disk) and
+# would fail again; the one transient failure, CUDA out of memory, is retried inside the renderer
+# with smaller batches, and a killed run resumes from the picture cache on the next run.
+STAGE = dict(cache_policy=NO_CACHE, persist_result=False, retries=0)
 REVIEW_DPI = 96  # page images of preview books: screen resolution
 
 
@@ -151,6 +159,8 @@ def export_assets(
     path = write_manifest(manifest, out / "manifest.json")
     if bundle:
         write_zip(out, out / "book.zip")
+    create_link_artifact(sheet.resolve().as_uri(), link_text=f"contact sheet of {board.title}",
+                         key=artifact_key("contact-sheet", out_dir))
     return [str(p) for p in pictures], str(storyboard), str(path)
 
 

@@ -108,3 +108,23 @@ def test_missing_registry_model_is_a_clear_offline_error(monkeypatch, tmp_path):
         resolve_model("no-such-model")
     with pytest.raises(UserError, match="model_index.json"):
         resolve_model(str(tmp_path))
+
+
+def test_flagged_pages_are_redrawn_with_the_next_seed_and_recorded(renderer, board, monkeypatch):
+    jobs = renderer.plan_jobs(board)[:2]
+    seen_seeds = []
+    real = renderer._generate
+
+    def checker(pipe, batch, seeds, kwargs):
+        seen_seeds.append(list(seeds))
+        images = real(pipe, batch, seeds, kwargs)
+        # The "safety checker" flags page 1 the first time only.
+        return [(im, len(seen_seeds) == 1 and j.page == 1) for (im, _), j in zip(images, batch)]
+
+    monkeypatch.setattr(renderer, "_generate", checker)
+    renderer.flagged.clear()
+    images = renderer.render(jobs)
+    assert len(images) == 2
+    assert seen_seeds[0] == [jobs[0].seed, jobs[1].seed]
+    assert seen_seeds[1] == [(jobs[0].seed + 7919) % 2**32]  # only the flagged page, with the next seed
+    assert renderer.flagged == {jobs[0].key(): 1}
