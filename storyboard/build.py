@@ -80,18 +80,25 @@ def build_storyboard(
     prompt_tokens: int = PROMPT_TOKENS,
 ) -> Storyboard:
     """Return the Storyboard of a story: scene texts are exact spans of the body, in order."""
-    scene_texts = split_scenes(story.body, max_chars=max_page_chars, pages=pages)
-    if len(scene_texts) > max_pages:
+    # A first cut checks the page cap before any costly analysis (a 10 MB file fails fast).
+    first_cut = split_scenes(story.body, max_chars=max_page_chars, pages=pages)
+    if len(first_cut) > max_pages:
         raise UserError(
-            f"{story.source}: {len(scene_texts)} pages is more than the cap of {max_pages}; "
+            f"{story.source}: {len(first_cut)} pages is more than the cap of {max_pages}; "
             "split the story into several books, or raise the cap with --max-pages"
         )
     # Traditional-script stories keep their text; analysis runs on a simplified copy.
-    analysed = [to_simplified(t) for t in scene_texts]
-    original_body = "\n".join(scene_texts)
-    simplified_body = "\n".join(analysed)
+    simplified_body = to_simplified(story.body)
     words = tag_words(simplified_body)  # one segmentation of the whole book, shared by every step
     cast = apply_cast_entries(find_cast(simplified_body), cast_entries or [])
+    owner = cast_index(cast)
+
+    def presence(sentence: str) -> frozenset[str]:
+        return frozenset(find_scene_characters(to_simplified(sentence), owner))
+
+    # The final cut also turns pages where the characters change.
+    scene_texts = split_scenes(story.body, max_chars=max_page_chars, pages=pages, presence=presence)
+    analysed = [to_simplified(t) for t in scene_texts]
 
     characters = []
     for member in cast:
@@ -99,8 +106,8 @@ def build_storyboard(
         char_seed = entry.seed if entry and entry.seed is not None else derive_seed(seed, "character", member.name)
         characters.append(
             Character(
-                name=_as_written(member.name, simplified_body, original_body),
-                aliases=[_as_written(a, simplified_body, original_body) for a in member.aliases],
+                name=_as_written(member.name, simplified_body, story.body),
+                aliases=[_as_written(a, simplified_body, story.body) for a in member.aliases],
                 kind=member.kind,
                 description=(entry.description if entry and entry.description else describe_character(member, char_seed)),
                 seed=char_seed,
@@ -111,7 +118,6 @@ def build_storyboard(
         )
     written = {m.name: c.name for m, c in zip(cast, characters)}
     looks = {c.name: f"{c.token} {c.description}" if c.token else c.description for c in characters}
-    owner = cast_index(cast)
     names = name_parts(set(owner))
     word_starts = [w.start for w in words]
 
@@ -119,9 +125,15 @@ def build_storyboard(
     start = 0
     for i, (text, simple) in enumerate(zip(scene_texts, analysed)):
         present = [written[n] for n in find_scene_characters(simple, owner)]
-        lo, hi = bisect.bisect_left(word_starts, start), bisect.bisect_left(word_starts, start + len(simple))
-        setting = scene_setting_words(words[lo:hi], names)
-        start += len(simple) + 1  # the "\n" that joins scenes
+        # Scenes are stripped spans of the body, in order: find each in the segmented body.
+        at = simplified_body.find(simple, start)
+        if at >= 0:
+            start = at + len(simple)
+            lo, hi = bisect.bisect_left(word_starts, at), bisect.bisect_left(word_starts, start)
+            scene_words = list(words[lo:hi])
+        else:  # conversion differed at a span edge: segment this scene alone
+            scene_words = list(tag_words(simple))
+        setting = scene_setting_words(scene_words, names)
         scenes.append(
             Scene(
                 text=text,

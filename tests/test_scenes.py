@@ -71,3 +71,16 @@ def test_long_paragraph_is_balanced_across_pages():
     assert squeeze("".join(scenes)) == squeeze(paragraph)
     assert len(scenes) > 1 and all(len(s) <= MAX_SCENE_CHARS for s in scenes)
     assert max(map(len, scenes)) - min(map(len, scenes)) <= 30  # balanced, not greedy
+
+
+def test_pages_turn_where_the_characters_change():
+    rabbit = "小兔子在草地上采蘑菇。"  # 11 characters each
+    bear = "小熊在河边钓到一条鱼。"
+
+    def presence(sentence):
+        return frozenset(n for n in ("小兔子", "小熊") if n in sentence)
+
+    for n_rabbit, n_bear in ((3, 4), (4, 3)):
+        paragraph = rabbit * n_rabbit + bear * n_bear  # 77 characters: two pages of at most 50
+        scenes = split_scenes(paragraph, max_chars=50, presence=presence)
+        assert scenes == [rabbit * n_rabbit, bear * n_bear]
