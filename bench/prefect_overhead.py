@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def build_directly(story: str, out: str) -> None:
     """Do the flow's work with plain library calls: no Prefect anywhere."""
     from layout.book import write_book
+    from layout.export import REVIEW_DPI, export_pages, write_contact_sheet
     from layout.fonts import find_cjk_font
-    from layout.manifest import build_manifest, export_pages, write_manifest
+    from layout.manifest import build_manifest, write_manifest
     from render.pages import render_pages
     from render.preview import PreviewRenderer
     from storyboard.build import build_storyboard
@@ -39,8 +40,10 @@ def build_directly(story: str, out: str) -> None:
     pictures = render_pages(renderer, jobs, out_dir / "renders")
     write_book(board, pictures, out_dir / "book.pdf", font)
     sb = save_storyboard(board, out_dir / "storyboard.yaml")
-    pages = export_pages(pictures, out_dir / "pages")
-    manifest = build_manifest(board, sb, pages, [j.key() for j in jobs], out_dir / "book.pdf", "preview", "", font, {})
+    copies = export_pages(pictures, out_dir / "pictures")
+    pages = export_pages(out_dir / "book.pdf", out_dir / "pages", dpi=REVIEW_DPI)
+    write_contact_sheet(pages, out_dir / "contact.png")
+    manifest = build_manifest(board, sb, copies, [j.key() for j in jobs], out_dir / "book.pdf", "preview", "", font, {})
     write_manifest(manifest, out_dir / "manifest.json")
 
 

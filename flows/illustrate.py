@@ -19,7 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel
 
 from layout.book import BookReport, write_book
-from layout.export import PRINT_DPI, export_pages, write_contact_sheet, write_zip
+from layout.export import PRINT_DPI, REVIEW_DPI, export_pages, write_contact_sheet, write_zip
 from layout.fonts import find_cjk_font
 from layout.manifest import build_manifest, write_manifest
 from layout.options import BookOptions
@@ -37,7 +37,6 @@ from storyboard.storyboard_file import save_storyboard
 # would fail again; the one transient failure, CUDA out of memory, is retried inside the renderer
 # with smaller batches, and a killed run resumes from the picture cache on the next run.
 STAGE = dict(cache_policy=NO_CACHE, persist_result=False, retries=0)
-REVIEW_DPI = 96  # page images of preview books: screen resolution
 
 
 class RenderSettings(BaseModel):
@@ -216,15 +215,27 @@ def illustrate_story(
 
 def book_fingerprint(source: str, settings: RenderSettings, options: StoryboardOptions, font: str,
                      book: BookOptions = BookOptions(), bundle: bool = False) -> str:
-    """Return a hash of everything that decides a book: input bytes, cast file, settings, versions."""
+    """Return a hash of everything that decides a book: input bytes, cast file and the reference
+    images and embeddings it names, settings, versions."""
     h = hashlib.sha256()
-    h.update(Path(source).read_bytes())
-    if options.cast:
-        h.update(Path(options.cast).read_bytes())
+    for path in [Path(source), *([Path(options.cast)] if options.cast else []), *referenced_files(source, options)]:
+        h.update(path.read_bytes())
     for c in (settings.model_dump_json(), options.model_dump_json(), book.model_dump_json(), font, str(bundle),
               metadata.version("huiben")):
         h.update(b"\0" + c.encode("utf-8"))
     return h.hexdigest()
+
+
+def referenced_files(source: str, options: StoryboardOptions) -> list[Path]:
+    """Return the reference images and embeddings that the cast file or an edited storyboard names."""
+    from storyboard.cast_file import load_cast_file
+    from storyboard.storyboard_file import is_storyboard_path, load_storyboard
+
+    entries = load_cast_file(options.cast) if options.cast else []
+    if is_storyboard_path(Path(source)):
+        entries = [*entries, *load_storyboard(Path(source)).characters]
+    # A missing file is the renderer's to report, with its name; here it only cannot be hashed.
+    return [Path(p) for e in entries for p in (e.reference_image, e.embedding) if p and Path(p).is_file()]
 
 
 def finished_book(out_dir: str, fingerprint: str) -> BookResult | None:

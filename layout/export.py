@@ -16,6 +16,7 @@ from storyboard.errors import UserError
 from storyboard.files import write_atomic
 
 PRINT_DPI = 300
+REVIEW_DPI = 96  # page images of preview books: for a screen, not a printer
 POPPLER_HINT = "install poppler-utils (Debian/Ubuntu: sudo apt-get install poppler-utils) to export page images"
 
 

@@ -106,6 +106,8 @@ class DiffusionRenderer:
             return {}
         hashes = {}
         for name, portrait in portraits.items():
+            if not Path(portrait).is_file():
+                raise UserError(f"{portrait}: reference image of {name} not found; fix reference_image in the cast file")
             path = out_dir / f"{slugify(name, 40)}.safetensors"
             meta = {"character": name, "portrait_sha256": sha256_file(portrait), "adapter": self.adapter[0].repo}
             hashes[name] = reference_hash(path, meta)  # the same portrait and adapter: reuse, no model load
