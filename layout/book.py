@@ -163,8 +163,9 @@ def glyph_warnings(setter: Typesetter) -> list[str]:
 def page_ranges(pages: list[int]) -> str:
     """Return page numbers as compact ranges: [1, 2, 3, 5] -> '1–3, 5'."""
     out: list[str] = []
+    last = None
     for p in sorted(set(pages)):
-        if out and p == last + 1:
+        if last is not None and p == last + 1:
             first = out[-1].split("–")[0]
             out[-1] = f"{first}–{p}"
         else:

@@ -152,8 +152,7 @@ class DiffusionRenderer:
             return self._render_group(jobs[:half]) + self._render_group(jobs[half:])
 
     def _call(self, jobs: list[RenderJob]) -> list[Image.Image]:
-        import torch
-
+        """Return images for one pipeline call, redrawing pages the safety checker flags."""
         first = jobs[0]
         reference = first.extra.get("reference", "")
         pipe = self.pipeline(with_adapter=bool(reference) or self._adapter_loaded)
