@@ -209,7 +209,7 @@ def build(source: Path, out_dir: Path | None, **options) -> None:
 
     result = illustrate_story(source=str(source), out_dir=str(out_dir), settings=settings, options=opts,
                               font=str(font_path), book=book, bundle=bundle)
-    state = "up to date" if result.skipped else f"{len(result.pages)} pages"
+    state = "up to date" if result.skipped else f"{len(result.pages)} story pages"
     click.echo(f"book: {result.pdf} ({state}) in {time.perf_counter() - started:.1f} s", err=True)
 
 

@@ -21,7 +21,7 @@ from .prompts import (
     name_parts,
     scene_setting_words,
 )
-from .scenes import MAX_SCENE_CHARS, split_scenes
+from .scenes import MAX_SCENE_CHARS, min_pages, split_scenes
 from .seeds import DEFAULT_BOOK_SEED, derive_seed
 from .story_text import StoryText, read_story
 from .storyboard_file import is_storyboard_path, load_storyboard
@@ -80,13 +80,10 @@ def build_storyboard(
     prompt_tokens: int = PROMPT_TOKENS,
 ) -> Storyboard:
     """Return the Storyboard of a story: scene texts are exact spans of the body, in order."""
-    # A first cut checks the page cap before any costly analysis (a 10 MB file fails fast).
-    first_cut = split_scenes(story.body, max_chars=max_page_chars, pages=pages)
-    if len(first_cut) > max_pages:
-        raise UserError(
-            f"{story.source}: {len(first_cut)} pages is more than the cap of {max_pages}; "
-            "split the story into several books, or raise the cap with --max-pages"
-        )
+    # The page cap is checked before any costly analysis (a 10 MB file fails fast), and again
+    # on the final cut (sentences that pack badly can need a few more pages).
+    if pages is None:
+        check_page_cap(story, min_pages(story.body, max_page_chars), max_pages)
     # Traditional-script stories keep their text; analysis runs on a simplified copy.
     simplified_body = to_simplified(story.body)
     words = tag_words(simplified_body)  # one segmentation of the whole book, shared by every step
@@ -98,6 +95,7 @@ def build_storyboard(
 
     # The final cut also turns pages where the characters change.
     scene_texts = split_scenes(story.body, max_chars=max_page_chars, pages=pages, presence=presence)
+    check_page_cap(story, len(scene_texts), max_pages)
     analysed = [to_simplified(t) for t in scene_texts]
 
     characters = []
@@ -152,6 +150,15 @@ def build_storyboard(
         characters=characters,
         scenes=scenes,
     )
+
+
+def check_page_cap(story: StoryText, count: int, max_pages: int) -> None:
+    """Raise UserError when a book would have more pages than the cap."""
+    if count > max_pages:
+        raise UserError(
+            f"{story.source}: {count} pages is more than the cap of {max_pages}; "
+            "split the story into several books, or raise the cap with --max-pages"
+        )
 
 
 def apply_cast_entries(cast: list[CastMember], entries: list[CastEntry]) -> list[CastMember]:

@@ -23,6 +23,11 @@ _MARKER_BONUS = 0.2  # turning it right before a time/place change
 _CAST_BONUS = 0.15  # turning it where the characters named change
 
 
+def min_pages(body: str, max_chars: int = MAX_SCENE_CHARS) -> int:
+    """Return the fewest scenes split_scenes() can make, without splitting (a cheap page-cap check)."""
+    return sum(-(-len(p.strip()) // max_chars) for p in body.split("\n") if p.strip())
+
+
 def split_scenes(
     body: str, max_chars: int = MAX_SCENE_CHARS, pages: int | None = None,
     presence: Callable[[str], frozenset[str]] | None = None,

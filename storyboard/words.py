@@ -9,16 +9,12 @@ UNKNOWN = "un"  # a word jieba's HMM found that its dictionary does not know (of
 
 
 class Word(NamedTuple):
-    """A word of the text: its string, its dictionary tag, and its start offset."""
+    """A word of the text: its string, its dictionary tag, and its start and end offsets."""
 
     text: str
     tag: str
     start: int
-
-    @property
-    def end(self) -> int:
-        """Return the offset just after the word."""
-        return self.start + len(self.text)
+    end: int
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +37,7 @@ def tag_words(text: str) -> tuple[Word, ...]:
     lcut, tags = _tagger()
     words, pos = [], 0
     for w in lcut(text):
-        words.append(Word(w, tags.get(w, UNKNOWN), pos))
-        pos += len(w)
+        end = pos + len(w)
+        words.append(Word(w, tags.get(w, UNKNOWN), pos, end))
+        pos = end
     return tuple(words)

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from conftest import SAMPLE_FILES
 from storyboard.build import build_storyboard
-from storyboard.scenes import MAX_SCENE_CHARS, split_scenes
+from storyboard.scenes import MAX_SCENE_CHARS, min_pages, split_scenes
 from storyboard.sentences import split_sentences
 from storyboard.story_text import read_story
 
@@ -84,3 +84,11 @@ def test_pages_turn_where_the_characters_change():
         paragraph = rabbit * n_rabbit + bear * n_bear  # 77 characters: two pages of at most 50
         scenes = split_scenes(paragraph, max_chars=50, presence=presence)
         assert scenes == [rabbit * n_rabbit, bear * n_bear]
+
+
+def test_min_pages_is_a_lower_bound_of_the_split():
+    for path in SAMPLE_FILES:
+        body = read_story(path).body
+        assert min_pages(body, 160) == len(split_scenes(body, 160))  # short paragraphs: exact
+        for max_chars in (40, 80):
+            assert min_pages(body, max_chars) <= len(split_scenes(body, max_chars))
