@@ -12,8 +12,6 @@ from pydantic import BaseModel, ConfigDict
 from storyboard.files import sha256_file, write_atomic
 from storyboard.models import Storyboard
 
-from .export import export_pages  # noqa: F401 - importable from here, as the flow does
-
 _VERSIONED = ("huiben", "prefect", "reportlab", "pillow", "jieba", "pydantic", "torch", "diffusers", "transformers")
 
 

@@ -71,11 +71,13 @@ class DiffusionRenderer:
         """Return one reference-portrait job per character without a user-supplied image."""
         if self.adapter is None:
             return []
-        return [self._with_inversions(j, board) for j in plan_portraits(board, self._template())]
+        inversions = inversion_hashes(board)
+        return [with_inversions(j, inversions) for j in plan_portraits(board, self._template())]
 
     def plan_jobs(self, board: Storyboard, references: dict[str, str] | None = None) -> list[RenderJob]:
         """Return one job per scene; model, revision and reference hash are part of every job's hash."""
         references = references or {}
+        inversions = inversion_hashes(board)
         jobs = []
         for page, scene in enumerate(board.scenes, start=1):
             focal = next((n for n in scene.characters if n in references), "")
@@ -89,14 +91,8 @@ class DiffusionRenderer:
                     "extra": {**self._template().extra, "reference": focal, "ip_scale": self.ip_scale if focal else 0.0},
                 }
             )
-            jobs.append(self._with_inversions(job, board))
+            jobs.append(with_inversions(job, inversions))
         return jobs
-
-    def _with_inversions(self, job: RenderJob, board: Storyboard) -> RenderJob:
-        """Return the job with the hashes of the textual inversions its prompt uses."""
-        used = {c.token: sha256_file(Path(c.embedding))[:16] for c in board.characters
-                if c.token and c.embedding and c.token in job.prompt}
-        return job.model_copy(update={"extra": {**job.extra, "inversions": used}}) if used else job
 
     # References ----------------------------------------------------------------------------
 
@@ -224,6 +220,17 @@ class DiffusionRenderer:
                 self._pipe.to(self.device)
             self._adapter_loaded = True
         return self._pipe
+
+
+def inversion_hashes(board: Storyboard) -> dict[str, str]:
+    """Return {token: short hash of its embedding file} for the board's textual inversions (each read once)."""
+    return {c.token: sha256_file(Path(c.embedding))[:16] for c in board.characters if c.token and c.embedding}
+
+
+def with_inversions(job: RenderJob, inversions: dict[str, str]) -> RenderJob:
+    """Return the job with the hashes of the textual inversions its prompt uses (they decide its pixels)."""
+    used = {token: h for token, h in inversions.items() if token in job.prompt}
+    return job.model_copy(update={"extra": {**job.extra, "inversions": used}}) if used else job
 
 
 def pick_device() -> str:
